@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Broadsheet.Data;
+using Broadsheet.Publishing;
+using Microsoft.Extensions.Options;
+
+namespace Broadsheet.Web;
+
+/// <summary>What the web host and the CLI share: options, the database and the library services.</summary>
+internal static class BroadsheetServices
+{
+    public static BroadsheetOptions AddBroadsheet(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(BroadsheetOptions.SectionName).Get<BroadsheetOptions>() ?? new BroadsheetOptions();
+        // A relative data folder is taken from where the command was started, as a user expects.
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory, Directory.GetCurrentDirectory());
+        Directory.CreateDirectory(options.DataDirectory);
+
+        services.AddSingleton(Options.Create(options));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddBroadsheetData(options, configuration.GetConnectionString(BroadsheetData.ConnectionStringName));
+        services.AddSingleton<MarkdownRenderer>();
+        services.AddScoped<PostService>();
+        services.AddScoped<DemoContentLoader>();
+        return options;
+    }
+
+    /// <summary>Brings the schema up to date, loads the demo content into an empty database and publishes what is due.</summary>
+    public static async Task PrepareDatabaseAsync(IServiceProvider services, BroadsheetOptions options, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        await BroadsheetData.MigrateAsync(db, cancellationToken);
+        if (options.SeedDemoContent)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoContentLoader>().LoadIfEmptyAsync(cancellationToken);
+        }
+
+        await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Broadsheet.Web.Cli;
+
+/// <summary>The host's subcommands: <c>dotnet run --project src/Broadsheet.Web -- &lt;command&gt;</c>.</summary>
+internal static class BroadsheetCli
+{
+    private static readonly string[] Commands = ["import", "migrate", "--help", "-h", "-?", "--version"];
+
+    public static bool IsCommand(string first) => Commands.Contains(first, StringComparer.Ordinal);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Broadsheet: a bilingual publishing and newsletter platform. Without a command it serves the site.")
+        {
+            ImportCommand.Create(),
+            MigrateCommand.Create(),
+        };
+        return await root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+namespace Broadsheet.Web.Site;
+
+public sealed record SitemapEntry(string Language, string Slug, DateTime UpdatedAt, Guid? TranslationKey);

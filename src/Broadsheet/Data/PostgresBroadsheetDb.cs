@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Broadsheet.Data;
+
+public sealed class PostgresBroadsheetDb(DbContextOptions<PostgresBroadsheetDb> options) : BroadsheetDb(options);

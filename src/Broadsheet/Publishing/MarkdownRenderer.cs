@@ -1,0 +1,65 @@
+using Ganss.Xss;
+using Markdig;
+
+namespace Broadsheet.Publishing;
+
+/// <summary>Turns a post body written in Markdown into HTML that is safe to put in a page.</summary>
+public sealed class MarkdownRenderer
+{
+    private readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
+        .UseEmphasisExtras()
+        .UsePipeTables()
+        .UseFigures()
+        .UseFootnotes()
+        .UseAutoLinks()
+        .UseListExtras()
+        .Build();
+
+    private readonly HtmlSanitizer _sanitizer = CreateSanitizer();
+
+    public string ToHtml(string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(markdown);
+        var html = Markdown.ToHtml(markdown, _pipeline);
+        return _sanitizer.Sanitize(html);
+    }
+
+    public static int CountWords(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var count = 0;
+        var inWord = false;
+        foreach (var c in text)
+        {
+            var letter = char.IsLetterOrDigit(c);
+            if (letter && !inWord)
+            {
+                count++;
+            }
+
+            inWord = letter || (inWord && c is '\'' or '’' or '-');
+        }
+
+        return count;
+    }
+
+    private static HtmlSanitizer CreateSanitizer()
+    {
+        // The defaults already drop script, iframe, on* handlers and javascript: URLs; we narrow the
+        // schemes further so a body can only link to the web or to mail.
+        var sanitizer = new HtmlSanitizer();
+        sanitizer.AllowedSchemes.Clear();
+        sanitizer.AllowedSchemes.Add("https");
+        sanitizer.AllowedSchemes.Add("http");
+        sanitizer.AllowedSchemes.Add("mailto");
+        sanitizer.AllowedAttributes.Add("id");
+        sanitizer.AllowedAttributes.Remove("style");
+        sanitizer.AllowedCssProperties.Clear();
+        sanitizer.AllowedTags.Remove("form");
+        sanitizer.AllowedTags.Remove("input");
+        sanitizer.AllowedTags.Remove("button");
+        sanitizer.AllowedTags.Remove("textarea");
+        sanitizer.AllowedTags.Remove("select");
+        return sanitizer;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Broadsheet.Publishing;
+
+public enum PostStatus
+{
+    Draft,
+    Scheduled,
+    Published,
+}

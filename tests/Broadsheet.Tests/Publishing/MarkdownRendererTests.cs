@@ -1,0 +1,47 @@
+using Broadsheet.Publishing;
+
+namespace Broadsheet.Tests.Publishing;
+
+public sealed class MarkdownRendererTests
+{
+    public static TheoryData<string> Payloads => new()
+    {
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<iframe src=\"https://evil.example\"></iframe>",
+        "[click](javascript:alert(1))",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<svg onload=alert(1)>",
+        "<div style=\"background:url(javascript:alert(1))\">x</div>",
+        "<object data=\"x\"></object><embed src=\"x\">",
+        "<form action=\"https://evil.example\"><input name=a></form>",
+        "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+        "<a href=\"&#106;avascript:alert(1)\">x</a>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    };
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void Dangerous_html_is_removed(string payload)
+    {
+        var html = new MarkdownRenderer().ToHtml("Before.\n\n" + payload + "\n\nAfter.");
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<iframe", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<object", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<embed", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<form", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onerror", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("onload", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Ordinary_markdown_survives()
+    {
+        var html = new MarkdownRenderer().ToHtml("## Heading\n\n- one\n- two\n\n> quoted\n\n[link](https://example.org)");
+        Assert.Contains("<h2", html, StringComparison.Ordinal);
+        Assert.Contains("<li>two</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<blockquote>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"https://example.org\"", html, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,59 @@
+using Broadsheet.Data;
+using Broadsheet.Web;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Broadsheet.Tests.TestKit;
+
+/// <summary>The library's services wired as the host wires them, on a test database, with a clock the test controls.</summary>
+public sealed class TestServices : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    private TestServices(TestEnvironment environment, ServiceProvider provider, FakeTimeProvider clock)
+    {
+        Environment = environment;
+        _provider = provider;
+        Clock = clock;
+    }
+
+    public TestEnvironment Environment { get; }
+    public FakeTimeProvider Clock { get; }
+    public RecordingChangeListener Changes => _provider.GetRequiredService<RecordingChangeListener>();
+
+    public static async Task<TestServices> CreateAsync(DatabaseProvider provider, DateTimeOffset? now = null)
+    {
+        var environment = await TestEnvironment.CreateAsync(provider);
+        var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment.Settings()).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton<RecordingChangeListener>();
+        services.AddSingleton<global::Broadsheet.Publishing.IContentChangeListener>(sp => sp.GetRequiredService<RecordingChangeListener>());
+        services.AddBroadsheet(configuration);
+        var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await using (var scope = built.CreateAsyncScope())
+        {
+            await BroadsheetData.MigrateAsync(scope.ServiceProvider.GetRequiredService<BroadsheetDb>());
+        }
+
+        return new TestServices(environment, built, clock);
+    }
+
+    public AsyncServiceScope Scope() => _provider.CreateAsyncScope();
+
+    /// <summary>Runs work in a fresh scope (a fresh DbContext), as one request would.</summary>
+    public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = _provider.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        await Environment.DisposeAsync();
+    }
+}

@@ -1,0 +1,60 @@
+using Broadsheet.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Broadsheet.Tests.TestKit;
+
+/// <summary>The real host on a real Kestrel port on 127.0.0.1, on a test database.</summary>
+public sealed class TestSite : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly bool _ownsEnvironment;
+
+    private TestSite(WebApplication app, TestEnvironment environment, bool ownsEnvironment)
+    {
+        _app = app;
+        Environment = environment;
+        _ownsEnvironment = ownsEnvironment;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+    }
+
+    public TestEnvironment Environment { get; }
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestSite> StartAsync(DatabaseProvider provider, bool demoContent = true, Action<IServiceCollection>? services = null) =>
+        await StartAsync(await TestEnvironment.CreateAsync(provider), demoContent, services, ownsEnvironment: true);
+
+    /// <summary>Starts a host on an existing environment, e.g. to restart "the app" on the same database.</summary>
+    public static async Task<TestSite> StartAsync(TestEnvironment environment, bool demoContent, Action<IServiceCollection>? services, bool ownsEnvironment)
+    {
+        var app = await BroadsheetHost.BuildAsync([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(environment.Settings(demoContent));
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            services?.Invoke(builder.Services);
+        });
+        await app.StartAsync();
+        return new TestSite(app, environment, ownsEnvironment);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownsEnvironment)
+        {
+            await Environment.DisposeAsync();
+        }
+    }
+}
