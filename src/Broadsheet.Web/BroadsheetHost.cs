@@ -1,6 +1,8 @@
 using Broadsheet.Publishing;
 using Broadsheet.Web.Site;
 using Microsoft.AspNetCore.OutputCaching;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.Extensions.FileProviders;
 
 namespace Broadsheet.Web;
@@ -21,6 +23,8 @@ public static class BroadsheetHost
         var options = builder.Services.AddBroadsheet(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPostPublisher>();
         builder.Services.AddRazorComponents();
+        // Arabic is text, not something to escape: without this every Arabic letter would go out as an entity.
+        builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddOutputCache(o => o.AddPolicy(SiteCache.Policy, SiteCache.Configure));
         builder.Services.AddSingleton<IContentChangeListener, SiteCache>();
         builder.Services.AddScoped<SiteQueries>();
