@@ -24,6 +24,9 @@ public sealed class MarkdownRenderer
         return _sanitizer.Sanitize(html);
     }
 
+    private static bool IsSitePath(string url) =>
+        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+
     public static int CountWords(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -60,6 +63,22 @@ public sealed class MarkdownRenderer
         sanitizer.AllowedTags.Remove("button");
         sanitizer.AllowedTags.Remove("textarea");
         sanitizer.AllowedTags.Remove("select");
+        // Readers' privacy: a page makes no request to a third party, so images and media must come
+        // from this site (a path beginning with one slash). Links may point anywhere.
+        sanitizer.FilterUrl += (_, e) =>
+        {
+            if (!string.Equals(e.Tag.TagName, "A", StringComparison.OrdinalIgnoreCase) && !IsSitePath(e.OriginalUrl))
+            {
+                e.SanitizedUrl = null;
+            }
+        };
+        sanitizer.RemovingAttribute += (_, e) =>
+        {
+            if (string.Equals(e.Tag.TagName, "IMG", StringComparison.OrdinalIgnoreCase) && string.Equals(e.Attribute.Name, "src", StringComparison.OrdinalIgnoreCase))
+            {
+                e.Tag.Remove();
+            }
+        };
         return sanitizer;
     }
 }

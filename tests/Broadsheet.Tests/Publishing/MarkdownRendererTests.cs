@@ -35,6 +35,24 @@ public sealed class MarkdownRendererTests
         Assert.DoesNotContain("onload", html, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("![chart](https://tracker.example/pixel.gif)")]
+    [InlineData("<img src=\"//cdn.example/x.png\">")]
+    [InlineData("<img src=\"http://cdn.example/x.png\">")]
+    [InlineData("<video src=\"https://cdn.example/v.mp4\"></video>")]
+    public void Media_from_other_sites_is_dropped_so_pages_make_no_third_party_request(string markdown)
+    {
+        var html = new MarkdownRenderer().ToHtml(markdown);
+        Assert.DoesNotContain("example", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Media_from_this_site_stays()
+    {
+        var html = new MarkdownRenderer().ToHtml("![A chart of rents](/media/rents.png)");
+        Assert.Contains("<img src=\"/media/rents.png\" alt=\"A chart of rents\">", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Ordinary_markdown_survives()
     {
