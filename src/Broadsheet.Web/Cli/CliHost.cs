@@ -9,7 +9,12 @@ internal static class CliHost
     public static async Task<IHost> StartAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        // Standard output carries the command's answer (a URL, JSON); logs go to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // EF logs its probe for the migrations table on a new PostgreSQL database as a failure; it is not one.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
         builder.Services.AddBroadsheet(builder.Configuration);
         var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();

@@ -38,6 +38,7 @@ public sealed class PostServiceTests
         Assert.Equal("شح-المياه-في-المدينة", first.Slug);
         Assert.Equal("شح-المياه-في-المدينة-2", second.Slug);
         Assert.Equal("water-who-profits", english.Slug);
+        Assert.Equal("admin-report", (await CreateAsync(services, Report("Admin"))).Slug); // a title never yields a reserved slug
         Assert.Equal("<p>Body text with <strong>strong</strong> words.</p>", first.BodyHtml.Trim());
         Assert.True(services.Changes.Count >= 3, "Each save tells the caches that content changed.");
     }

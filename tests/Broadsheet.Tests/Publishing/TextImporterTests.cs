@@ -1,3 +1,4 @@
+using Broadsheet.Tests.TestKit;
 using System.Text;
 using System.Text.RegularExpressions;
 using Broadsheet.Publishing;
@@ -336,24 +337,9 @@ public sealed class TextImporterTests
 
     private static (List<string> Lines, ImportedText Result) ParseSeed()
     {
-        var text = TextImporter.ReadFile(SeedFixturePath());
+        var text = TextImporter.ReadFile(Fixtures.Path("seed-article.txt"));
         var lines = text.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).ToList();
         return (lines, TextImporter.Parse(text));
-    }
-
-    private static string SeedFixturePath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "seed-article.txt");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException(
-            $"shared/fixtures/seed-article.txt was not found in any directory above {AppContext.BaseDirectory}.");
     }
 
     private static bool IsBoilerplateLine(string line) =>

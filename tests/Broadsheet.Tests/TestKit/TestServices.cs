@@ -22,9 +22,12 @@ public sealed class TestServices : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public RecordingChangeListener Changes => _provider.GetRequiredService<RecordingChangeListener>();
 
-    public static async Task<TestServices> CreateAsync(DatabaseProvider provider, DateTimeOffset? now = null)
+    public static async Task<TestServices> CreateAsync(DatabaseProvider provider, DateTimeOffset? now = null) =>
+        await CreateAsync(await TestEnvironment.CreateAsync(provider), now);
+
+    /// <summary>Services on an existing environment, e.g. to look at what a CLI child process wrote.</summary>
+    public static async Task<TestServices> CreateAsync(TestEnvironment environment, DateTimeOffset? now = null)
     {
-        var environment = await TestEnvironment.CreateAsync(provider);
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment.Settings()).Build();
         var services = new ServiceCollection();
