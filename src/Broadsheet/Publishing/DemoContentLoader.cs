@@ -68,6 +68,8 @@ public sealed class DemoContentLoader(BroadsheetDb db, PostService posts, TimePr
             }
         }
 
+        // Demo posts read as if written when they were published, not as edited today.
+        await db.Posts.ExecuteUpdateAsync(s => s.SetProperty(p => p.UpdatedAt, p => p.PublishAt ?? p.UpdatedAt), cancellationToken);
         return created;
     }
 
