@@ -23,18 +23,4 @@ internal static class BroadsheetServices
         services.AddScoped<DemoContentLoader>();
         return options;
     }
-
-    /// <summary>Brings the schema up to date, loads the demo content into an empty database and publishes what is due.</summary>
-    public static async Task PrepareDatabaseAsync(IServiceProvider services, BroadsheetOptions options, CancellationToken cancellationToken = default)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
-        await BroadsheetData.MigrateAsync(db, cancellationToken);
-        if (options.SeedDemoContent)
-        {
-            await scope.ServiceProvider.GetRequiredService<DemoContentLoader>().LoadIfEmptyAsync(cancellationToken);
-        }
-
-        await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(cancellationToken);
-    }
 }

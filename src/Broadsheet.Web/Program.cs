@@ -7,6 +7,17 @@ if (args.Length > 0 && BroadsheetCli.IsCommand(args[0]))
     return await BroadsheetCli.RunAsync(args);
 }
 
-var app = await BroadsheetHost.BuildAsync(args);
+WebApplication app;
+try
+{
+    app = BroadsheetHost.Build(args);
+}
+catch (InvalidOperationException e)
+{
+    // A configuration mistake is the operator's to fix: say what it is, without a stack trace.
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 1;
+}
+
 await app.RunAsync();
-return 0;
+return Environment.ExitCode;

@@ -43,15 +43,30 @@ public static class BroadsheetData
         }.ToString();
     }
 
-    /// <summary>Applies the provider's migrations. On SQLite also switches to WAL so readers never wait for a writer.</summary>
-    public static async Task MigrateAsync(BroadsheetDb db, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies the provider's migrations. A database that is already current is left alone without
+    /// taking the migration lock, which keeps a restart quick. A new SQLite database is switched to
+    /// WAL (a setting the file keeps) so readers never wait for a writer.
+    /// </summary>
+    /// <returns>Whether the database was new (no migration had been applied before).</returns>
+    public static async Task<bool> MigrateAsync(BroadsheetDb db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
+        var latest = db.Database.GetMigrations().LastOrDefault();
+        var applied = await db.Database.CanConnectAsync(cancellationToken)
+            ? (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList()
+            : [];
+        if (latest is not null && applied.LastOrDefault() == latest)
+        {
+            return false;
+        }
+
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        return applied.Count == 0;
     }
 }

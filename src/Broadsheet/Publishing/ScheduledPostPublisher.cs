@@ -21,6 +21,15 @@ public sealed partial class ScheduledPostPublisher(
         {
             try
             {
+                await Task.Delay(options.Value.SchedulerInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
                 await using var scope = scopes.CreateAsyncScope();
                 var published = await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(stoppingToken);
                 if (published > 0)
@@ -39,14 +48,6 @@ public sealed partial class ScheduledPostPublisher(
                 LogFailed(e);
             }
 
-            try
-            {
-                await Task.Delay(options.Value.SchedulerInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
 

@@ -7,7 +7,11 @@ public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 
-    public static async Task<Result> RunAsync(TestEnvironment environment, params string[] args)
+    public static Task<Result> RunAsync(TestEnvironment environment, params string[] args) =>
+        RunAsync(environment, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs with extra environment variables, which override the environment's own settings.</summary>
+    public static async Task<Result> RunAsync(TestEnvironment environment, IReadOnlyDictionary<string, string?> variables, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +29,11 @@ public static class CliProcess
         foreach (var (key, value) in environment.Settings())
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in variables)
+        {
+            start.Environment[key] = value;
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";

@@ -36,7 +36,7 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>Starts a host on an existing environment, e.g. to restart "the app" on the same database.</summary>
     public static async Task<TestSite> StartAsync(TestEnvironment environment, bool demoContent, Action<IServiceCollection>? services, bool ownsEnvironment)
     {
-        var app = await BroadsheetHost.BuildAsync([], builder =>
+        var app = BroadsheetHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(environment.Settings(demoContent));
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -44,6 +44,7 @@ public sealed class TestSite : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
+        await app.Services.GetRequiredService<StartupGate>().Ready;
         return new TestSite(app, environment, ownsEnvironment);
     }
 
