@@ -10,23 +10,29 @@ internal static class SiteRoutes
 {
     public static void MapSite(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", RedirectToLanguage);
-        app.MapGet("/robots.txt", Robots);
-        app.MapGet("/sitemap.xml", Sitemap).CacheOutput(SiteCache.Policy);
+        app.MapPage("/", RedirectToLanguage);
+        app.MapPage("/robots.txt", Robots);
+        app.MapPage("/sitemap.xml", Sitemap).CacheOutput(SiteCache.Policy);
 
         var site = app.MapGroup("/{lang:lang}").CacheOutput(SiteCache.Policy);
-        site.MapGet("/", Home);
-        site.MapGet("/reports", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Report, page, q, o.Value, ct));
-        site.MapGet("/news", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.News, page, q, o.Value, ct));
-        site.MapGet("/designs", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Design, page, q, o.Value, ct));
-        site.MapGet("/tag/{tag}", TagPage);
-        site.MapGet("/author/{author}", AuthorPage);
-        site.MapGet("/rss.xml", Rss);
-        site.MapGet("/atom.xml", Atom);
-        site.MapGet("/{slug}", Article);
+        site.MapPage("/", Home);
+        site.MapPage("/reports", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Report, page, q, o.Value, ct));
+        site.MapPage("/news", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.News, page, q, o.Value, ct));
+        site.MapPage("/designs", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Design, page, q, o.Value, ct));
+        site.MapPage("/tag/{tag}", TagPage);
+        site.MapPage("/author/{author}", AuthorPage);
+        site.MapPage("/rss.xml", Rss);
+        site.MapPage("/atom.xml", Atom);
+        site.MapPage("/{slug}", Article);
 
         app.MapFallback(NotFound);
     }
+
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <summary>A public page answers HEAD as well as GET (Kestrel sends the headers without the body).</summary>
+    private static RouteHandlerBuilder MapPage(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) =>
+        endpoints.MapMethods(pattern, GetOrHead, handler);
 
     private static RedirectHttpResult RedirectToLanguage(HttpContext context, IOptions<BroadsheetOptions> options)
     {

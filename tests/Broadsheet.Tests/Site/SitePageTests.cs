@@ -166,6 +166,19 @@ public abstract class SitePageTests(SeededSite fixture)
         Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/en/")]
+    [InlineData("/ar/news")]
+    [InlineData("/en/the-tanker-cartel")]
+    public async Task Pages_answer_head_requests_with_headers_only(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, path);
+        using var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+    }
+
     [Fact]
     public async Task An_overlong_slug_is_a_404_not_an_error()
     {
