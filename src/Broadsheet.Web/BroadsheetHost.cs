@@ -33,6 +33,7 @@ public static class BroadsheetHost
         builder.Services.AddScoped<SiteQueries>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddRouting(o => o.ConstraintMap["lang"] = typeof(LanguageRouteConstraint));
+        builder.Services.AddRateLimiter(SubscriptionLimits.Configure);
         var gate = new StartupGate();
         builder.Services.AddSingleton(gate);
 
@@ -57,9 +58,11 @@ public static class BroadsheetHost
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseOutputCache();
 
         app.MapHealthChecks("/healthz");
+        app.MapSubscriptions();
         app.MapSite();
         return app;
     }

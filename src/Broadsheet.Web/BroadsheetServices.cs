@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Broadsheet.Data;
+using Broadsheet.Delivery;
+using Broadsheet.Privacy;
+using Broadsheet.Subscribers;
 using Broadsheet.Publishing;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +24,13 @@ internal static class BroadsheetServices
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<PostService>();
         services.AddScoped<DemoContentLoader>();
+
+        // The keys live outside the database: made lazily so a command that never touches subscribers never makes one.
+        services.AddSingleton(_ => PrivacyKeys.LoadOrCreate(options.DataDirectory, options.Privacy.MasterKey));
+        services.AddSingleton<AddressProtector>();
+        services.AddSingleton<TokenSigner>();
+        services.TryAddSingleton<IMailTransport>(sp => new OutboxFolderTransport(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped<SubscriptionService>();
         return options;
     }
 }

@@ -22,6 +22,11 @@ public sealed class BroadsheetOptions
 
     public DatabaseOptions Database { get; set; } = new();
 
+    public MailOptions Mail { get; set; } = new();
+
+    /// <summary>The master secret for address encryption, blind indexes and tokens (base64, 32 bytes). Empty: a key file in the data folder.</summary>
+    public PrivacyOptions Privacy { get; set; } = new();
+
     /// <summary>Load the bilingual demo content into an empty database on start.</summary>
     public bool SeedDemoContent { get; set; } = true;
 

@@ -26,6 +26,23 @@ internal sealed class SiteText
             NewsletterBody = "Our latest reports, news and designs, in your inbox twice a month: only the updates that matter most.",
             Feed = "RSS feed", MainNavigation = "Main", Footer = "Independent journalism in Arabic and English.",
             KindReport = "Report", KindNews = "News", KindDesign = "Design",
+            SignupEmail = "Email address", SignupName = "Name (optional)", SignupLanguage = "Newsletter language",
+            LanguageEnglishOnly = "English", LanguageArabicOnly = "Arabic", LanguageBothEditions = "Both",
+            SignupButton = "Subscribe", SignupHoneypot = "Leave this field empty",
+            SubscribePageTitle = "Subscribe to our newsletter",
+            CheckInboxTitle = "Check your inbox",
+            CheckInboxBody = "If the address can receive our newsletter, a mail is on its way with a link to confirm. Nothing is sent until you confirm. If it does not arrive, check your spam folder, or sign up again tomorrow.",
+            ConfirmTitle = "Confirm your subscription", ConfirmBody = "Press the button to start receiving our newsletter.",
+            ConfirmButton = "Confirm my subscription",
+            ConfirmedTitle = "You are subscribed", ConfirmedBody = "Thank you. Our next newsletter will reach your inbox.",
+            LinkInvalidTitle = "This link does not work", LinkInvalidBody = "It may have expired, been used already, or been copied incompletely. You can sign up again below.",
+            UnsubscribeTitle = "Unsubscribe", UnsubscribeBody = "Press the button to stop receiving our newsletter.",
+            UnsubscribeButton = "Unsubscribe", UnsubscribedTitle = "You are unsubscribed",
+            UnsubscribedBody = "You will not receive our newsletter any more. Changed your mind? Your preferences page lets you subscribe again.",
+            PreferencesLink = "Manage your preferences", PreferencesTitle = "Your newsletter preferences",
+            PreferencesSave = "Save", PreferencesSaved = "Your preferences are saved.", SubscribeAgain = "Subscribe again",
+            StatusActive = "You are subscribed.", StatusInactive = "You are not subscribed at the moment.",
+            TooManyRequests = "Too many requests from here just now. Please wait a minute and try again.",
         },
         [Language.Arabic] = new()
         {
@@ -45,6 +62,23 @@ internal sealed class SiteText
             NewsletterBody = "أحدث تقاريرنا وأخبارنا وتصاميمنا في بريدك مرتين في الشهر: أهم المستجدات فقط.",
             Feed = "خلاصة RSS", MainNavigation = "القائمة الرئيسية", Footer = "صحافة مستقلة بالعربية والإنجليزية.",
             KindReport = "تقرير", KindNews = "خبر", KindDesign = "تصميم",
+            SignupEmail = "البريد الإلكتروني", SignupName = "الاسم (اختياري)", SignupLanguage = "لغة النشرة",
+            LanguageEnglishOnly = "الإنجليزية", LanguageArabicOnly = "العربية", LanguageBothEditions = "كلتاهما",
+            SignupButton = "اشترك", SignupHoneypot = "اترك هذا الحقل فارغاً",
+            SubscribePageTitle = "اشترك في نشرتنا البريدية",
+            CheckInboxTitle = "تفقّد بريدك",
+            CheckInboxBody = "إن كان العنوان قادراً على استقبال نشرتنا، فرسالة في طريقها إليك فيها رابط للتأكيد. لن نرسل شيئاً قبل أن تؤكّد. إن لم تصلك، فتفقّد مجلد الرسائل غير المرغوب فيها، أو اشترك مجدداً غداً.",
+            ConfirmTitle = "أكّد اشتراكك", ConfirmBody = "اضغط الزر لتبدأ باستقبال نشرتنا.",
+            ConfirmButton = "تأكيد الاشتراك",
+            ConfirmedTitle = "تمّ اشتراكك", ConfirmedBody = "شكراً لك. ستصل نشرتنا القادمة إلى بريدك.",
+            LinkInvalidTitle = "هذا الرابط لا يعمل", LinkInvalidBody = "ربما انتهت صلاحيته، أو استُخدم من قبل، أو نُسخ ناقصاً. يمكنك الاشتراك مجدداً أدناه.",
+            UnsubscribeTitle = "إلغاء الاشتراك", UnsubscribeBody = "اضغط الزر لتتوقف عن استقبال نشرتنا.",
+            UnsubscribeButton = "إلغاء الاشتراك", UnsubscribedTitle = "أُلغي اشتراكك",
+            UnsubscribedBody = "لن تصلك نشرتنا بعد الآن. غيّرت رأيك؟ تتيح لك صفحة التفضيلات الاشتراك مجدداً.",
+            PreferencesLink = "إدارة تفضيلاتك", PreferencesTitle = "تفضيلات النشرة",
+            PreferencesSave = "حفظ", PreferencesSaved = "حُفظت تفضيلاتك.", SubscribeAgain = "اشترك مجدداً",
+            StatusActive = "أنت مشترك.", StatusInactive = "لست مشتركاً حالياً.",
+            TooManyRequests = "طلبات كثيرة من هنا في وقت قصير. يُرجى الانتظار دقيقة ثم المحاولة مجدداً.",
         },
     }.ToFrozenDictionary();
 
@@ -85,6 +119,37 @@ internal sealed class SiteText
     public required string KindReport { get; init; }
     public required string KindNews { get; init; }
     public required string KindDesign { get; init; }
+    public required string SignupEmail { get; init; }
+    public required string SignupName { get; init; }
+    public required string SignupLanguage { get; init; }
+    public required string LanguageEnglishOnly { get; init; }
+    public required string LanguageArabicOnly { get; init; }
+    public required string LanguageBothEditions { get; init; }
+    public required string SignupButton { get; init; }
+    public required string SignupHoneypot { get; init; }
+    public required string SubscribePageTitle { get; init; }
+    public required string CheckInboxTitle { get; init; }
+    public required string CheckInboxBody { get; init; }
+    public required string ConfirmTitle { get; init; }
+    public required string ConfirmBody { get; init; }
+    public required string ConfirmButton { get; init; }
+    public required string ConfirmedTitle { get; init; }
+    public required string ConfirmedBody { get; init; }
+    public required string LinkInvalidTitle { get; init; }
+    public required string LinkInvalidBody { get; init; }
+    public required string UnsubscribeTitle { get; init; }
+    public required string UnsubscribeBody { get; init; }
+    public required string UnsubscribeButton { get; init; }
+    public required string UnsubscribedTitle { get; init; }
+    public required string UnsubscribedBody { get; init; }
+    public required string PreferencesLink { get; init; }
+    public required string PreferencesTitle { get; init; }
+    public required string PreferencesSave { get; init; }
+    public required string PreferencesSaved { get; init; }
+    public required string SubscribeAgain { get; init; }
+    public required string StatusActive { get; init; }
+    public required string StatusInactive { get; init; }
+    public required string TooManyRequests { get; init; }
 
     public string KindName(PostKind kind) => kind switch
     {

@@ -1,4 +1,5 @@
 using Broadsheet.Publishing;
+using Broadsheet.Subscribers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Broadsheet.Data;
@@ -12,6 +13,9 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<Post> Posts => Set<Post>();
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<Author> Authors => Set<Author>();
+    public DbSet<Subscriber> Subscribers => Set<Subscriber>();
+    public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -58,6 +62,37 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             author.Property(a => a.NameEn).HasMaxLength(200);
             author.Property(a => a.NameAr).HasMaxLength(200);
             author.HasIndex(a => a.Slug).IsUnique();
+        });
+
+        modelBuilder.Entity<Subscriber>(subscriber =>
+        {
+            subscriber.ToTable("subscribers");
+            subscriber.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            subscriber.Property(s => s.EmailEncrypted).HasMaxLength(512);
+            subscriber.Property(s => s.EmailIndex).HasMaxLength(32);
+            subscriber.Property(s => s.NameEncrypted).HasMaxLength(1024);
+            // Every lookup by address goes through the blind index; unique so a race cannot make two rows.
+            subscriber.HasIndex(s => s.EmailIndex).IsUnique();
+            // Sends select active subscribers by language.
+            subscriber.HasIndex(s => new { s.Status, s.Languages });
+            subscriber.HasMany(s => s.Consents).WithOne().HasForeignKey(c => c.SubscriberId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConsentRecord>(consent =>
+        {
+            consent.ToTable("consents");
+            consent.Property(c => c.Action).HasConversion<string>().HasMaxLength(24);
+            consent.Property(c => c.Source).HasMaxLength(300);
+            consent.Property(c => c.Language).HasMaxLength(8);
+            consent.Property(c => c.IpHash).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<Suppression>(suppression =>
+        {
+            suppression.ToTable("suppressions");
+            suppression.Property(s => s.Reason).HasConversion<string>().HasMaxLength(16);
+            suppression.Property(s => s.AddressHash).HasMaxLength(32);
+            suppression.HasIndex(s => s.AddressHash).IsUnique();
         });
     }
 }

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Broadsheet.Privacy;
+
+/// <summary>
+/// Encrypts subscriber addresses at rest and makes the keyed hashes that let us find or refuse an
+/// address without storing it in the clear.
+/// </summary>
+public sealed class AddressProtector(PrivacyKeys keys)
+{
+    private const byte Version = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private const int HeaderSize = 1 + NonceSize;
+    private const int IpHashSize = 16;
+
+    // Strict, so corrupted plaintext can never turn into a plausible-looking address.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly PrivacyKeys _keys = keys ?? throw new ArgumentNullException(nameof(keys));
+
+    /// <summary>Returns version 1 ‖ nonce (12) ‖ ciphertext ‖ tag (16).</summary>
+    public byte[] Encrypt(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+
+        var plaintext = StrictUtf8.GetBytes(address);
+        var output = new byte[HeaderSize + plaintext.Length + TagSize];
+        output[0] = Version;
+        var nonce = output.AsSpan(1, NonceSize);
+
+        // A random nonce per encryption: 96 bits keeps the chance of a repeat (which would break
+        // AES-GCM) negligible for any realistic number of subscribers.
+        RandomNumberGenerator.Fill(nonce);
+
+        using var aes = new AesGcm(_keys.AddressEncryptionKey, TagSize);
+
+        // The version byte is authenticated too, so it cannot be switched to steer a future
+        // reader to another format.
+        aes.Encrypt(
+            nonce,
+            plaintext,
+            output.AsSpan(HeaderSize, plaintext.Length),
+            output.AsSpan(HeaderSize + plaintext.Length, TagSize),
+            output.AsSpan(0, 1));
+        CryptographicOperations.ZeroMemory(plaintext);
+        return output;
+    }
+
+    /// <exception cref="CryptographicException">The value was altered, is not ours, or was made with another key.</exception>
+    public string Decrypt(byte[] protectedAddress)
+    {
+        ArgumentNullException.ThrowIfNull(protectedAddress);
+
+        // Every malformed input fails the same way as a failed tag check, so callers need only
+        // one notion of "cannot be read".
+        if (protectedAddress.Length < HeaderSize + TagSize || protectedAddress[0] != Version)
+        {
+            throw new CryptographicException("The protected address is not in a known format.");
+        }
+
+        var ciphertextLength = protectedAddress.Length - HeaderSize - TagSize;
+        var plaintext = new byte[ciphertextLength];
+        try
+        {
+            using var aes = new AesGcm(_keys.AddressEncryptionKey, TagSize);
+            aes.Decrypt(
+                protectedAddress.AsSpan(1, NonceSize),
+                protectedAddress.AsSpan(HeaderSize, ciphertextLength),
+                protectedAddress.AsSpan(HeaderSize + ciphertextLength, TagSize),
+                plaintext,
+                protectedAddress.AsSpan(0, 1));
+            return StrictUtf8.GetString(plaintext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// The lookup key for an address; deterministic, so the caller must normalise the address
+    /// first or the same reader will not be found twice.
+    /// </summary>
+    public byte[] BlindIndex(string normalizedAddress)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedAddress);
+        return HMACSHA256.HashData(_keys.BlindIndexKey, StrictUtf8.GetBytes(normalizedAddress));
+    }
+
+    /// <summary>
+    /// Keyed apart from the blind index so suppression entries, which outlive the subscriber
+    /// after erasure, cannot be joined back to a subscriber row or a later re-subscription.
+    /// </summary>
+    public byte[] SuppressionHash(string normalizedAddress)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedAddress);
+        return HMACSHA256.HashData(_keys.SuppressionKey, StrictUtf8.GetBytes(normalizedAddress));
+    }
+
+    /// <summary>
+    /// What consent records store instead of the IP. Keyed, because the IPv4 space is small
+    /// enough that a plain hash could be reversed by trying every address.
+    /// </summary>
+    public byte[] HashIp(string ip)
+    {
+        ArgumentNullException.ThrowIfNull(ip);
+
+        // One address written two ways (an IPv4-mapped IPv6 form, IPv6 zero compression, case)
+        // must give one hash, or evidence of the same source would not match.
+        var trimmed = ip.Trim();
+        var canonical = IPAddress.TryParse(trimmed, out var parsed)
+            ? (parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed).ToString()
+            : trimmed;
+
+        var mac = HMACSHA256.HashData(_keys.IpKey, StrictUtf8.GetBytes(canonical));
+        return mac[..IpHashSize];
+    }
+}

@@ -1,0 +1,213 @@
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Broadsheet.Privacy;
+
+/// <summary>
+/// The secret keys, all derived from one 32-byte master secret that is kept outside the database,
+/// so that a copy of the database alone reveals no reader's address.
+/// </summary>
+public sealed class PrivacyKeys
+{
+    /// <summary>Base64 of 32 bytes; the configuration key is <c>Broadsheet:Privacy:MasterKey</c>.</summary>
+    public const string EnvironmentVariable = "Broadsheet__Privacy__MasterKey";
+
+    /// <summary>Made in the data directory on first run when no master key is configured.</summary>
+    public const string FileName = "privacy.key";
+
+    internal const int MasterKeySize = 32;
+
+    private const int SubKeySize = 32;
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    private readonly byte[] _addressEncryptionKey;
+    private readonly byte[] _blindIndexKey;
+    private readonly byte[] _suppressionKey;
+    private readonly byte[] _tokenKey;
+    private readonly byte[] _ipKey;
+
+    private PrivacyKeys(ReadOnlySpan<byte> master)
+    {
+        // One sub-key per use, so a leak or misuse of one (e.g. the IP key, which sees low-entropy
+        // input) never helps against another, and the master itself is never held after start-up.
+        _addressEncryptionKey = Derive(master, "broadsheet/address-encryption/v1");
+        _blindIndexKey = Derive(master, "broadsheet/blind-index/v1");
+        _suppressionKey = Derive(master, "broadsheet/suppression/v1");
+        _tokenKey = Derive(master, "broadsheet/tokens/v1");
+        _ipKey = Derive(master, "broadsheet/ip/v1");
+
+        // Hashing derived material rather than the master means publishing the id gives an
+        // attacker nothing to test guesses of the master against beyond a one-way HKDF output.
+        var idMaterial = Derive(master, "broadsheet/key-id/v1");
+        KeyId = Convert.ToHexStringLower(SHA256.HashData(idMaterial))[..8];
+        CryptographicOperations.ZeroMemory(idMaterial);
+    }
+
+    /// <summary>Tells keys apart in docs and logs without revealing anything about them.</summary>
+    public string KeyId { get; }
+
+    internal ReadOnlySpan<byte> AddressEncryptionKey => _addressEncryptionKey;
+
+    internal ReadOnlySpan<byte> BlindIndexKey => _blindIndexKey;
+
+    internal ReadOnlySpan<byte> SuppressionKey => _suppressionKey;
+
+    internal ReadOnlySpan<byte> TokenKey => _tokenKey;
+
+    internal ReadOnlySpan<byte> IpKey => _ipKey;
+
+    public static PrivacyKeys FromMaster(ReadOnlySpan<byte> master)
+    {
+        if (master.Length != MasterKeySize)
+        {
+            throw new ArgumentException($"The master key must be exactly {MasterKeySize} bytes.", nameof(master));
+        }
+
+        return new PrivacyKeys(master);
+    }
+
+    /// <summary>
+    /// Uses <paramref name="masterKeyBase64"/> when it is set; otherwise reads the key file in
+    /// <paramref name="dataDirectory"/>, making it on first run.
+    /// </summary>
+    public static PrivacyKeys LoadOrCreate(string dataDirectory, string? masterKeyBase64)
+    {
+        if (!string.IsNullOrEmpty(masterKeyBase64))
+        {
+            return FromBase64(
+                masterKeyBase64,
+                $"The privacy master key from {EnvironmentVariable} (configuration key Broadsheet:Privacy:MasterKey) " +
+                $"must be the base64 of exactly {MasterKeySize} random bytes, e.g. the output of `openssl rand -base64 32`.");
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, FileName);
+
+        if (!File.Exists(path))
+        {
+            CreateKeyFile(path);
+        }
+
+        return ReadKeyFile(path);
+    }
+
+    // Only the id: anything that formats these keys (a logger, a debugger) must not see secrets.
+    public override string ToString() => $"PrivacyKeys {KeyId}";
+
+    private static byte[] Derive(ReadOnlySpan<byte> master, string info)
+    {
+        var key = new byte[SubKeySize];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, master, key, salt: [], info: Encoding.UTF8.GetBytes(info));
+        return key;
+    }
+
+    private static PrivacyKeys FromBase64(string value, string errorMessage)
+    {
+        // The buffer is large enough for any decoding, so a false return can only mean bad base64;
+        // the message never echoes the value because it is a secret even when malformed.
+        var buffer = new byte[((value.Length / 4) + 1) * 3];
+        try
+        {
+            if (!Convert.TryFromBase64String(value, buffer, out var written) || written != MasterKeySize)
+            {
+                throw new InvalidOperationException(errorMessage);
+            }
+
+            return new PrivacyKeys(buffer.AsSpan(0, written));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
+    }
+
+    private static void CreateKeyFile(string path)
+    {
+        var master = RandomNumberGenerator.GetBytes(MasterKeySize);
+        var text = Convert.ToBase64String(master) + "\n";
+        CryptographicOperations.ZeroMemory(master);
+
+        // Written under a temporary name and moved into place, so a reader (another process
+        // starting at the same time) never sees a half-written key and two starters cannot both
+        // install one: the move refuses to overwrite and the loser reads the winner's key.
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $"{FileName}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Set at creation rather than by chmod afterwards, so the key is never readable
+                // by others, not even for an instant.
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(Encoding.ASCII.GetBytes(text));
+                stream.Flush(flushToDisk: true);
+            }
+
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process won the race; its key is the one everyone must use.
+            }
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static PrivacyKeys ReadKeyFile(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            TightenPermissions(path);
+        }
+
+        // A present but unreadable key is never replaced: a new key would silently make every
+        // stored address undecryptable and every blind index unfindable.
+        return FromBase64(
+            File.ReadAllText(path, Encoding.ASCII).Trim(),
+            $"The privacy key file {path} must hold the base64 of exactly {MasterKeySize} bytes on one line. " +
+            $"Restore it from backup, or set {EnvironmentVariable}; do not delete it while the database holds subscribers.");
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private static void TightenPermissions(string path)
+    {
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & GroupOrOther) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(path, OwnerOnly);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            // Refusing to start beats running with a key other local users can read.
+            throw new InvalidOperationException(
+                $"The privacy key file {path} is readable by other users and could not be restricted; run `chmod 600` on it.",
+                ex);
+        }
+    }
+}

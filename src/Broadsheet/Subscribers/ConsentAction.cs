@@ -1,0 +1,10 @@
+namespace Broadsheet.Subscribers;
+
+public enum ConsentAction
+{
+    Signup,
+    Confirm,
+    Unsubscribe,
+    Resubscribe,
+    PreferencesChanged,
+}

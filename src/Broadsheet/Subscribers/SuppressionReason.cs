@@ -1,0 +1,9 @@
+namespace Broadsheet.Subscribers;
+
+public enum SuppressionReason
+{
+    Unsubscribed,
+    Bounced,
+    Complained,
+    Erased,
+}

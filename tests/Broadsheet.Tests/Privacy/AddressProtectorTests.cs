@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using Broadsheet.Privacy;
+
+namespace Broadsheet.Tests.Privacy;
+
+public sealed class AddressProtectorTests
+{
+    public static TheoryData<string> Addresses => new()
+    {
+        "reader@example.com",
+        "Mixed.Case+Tag@Example.COM",
+        "قارئ@مثال.مصر",
+        "leser@bücher.example",
+        "用户@例子.广告",
+    };
+
+    private static AddressProtector NewProtector() => new(PrivacyKeys.FromMaster(RandomNumberGenerator.GetBytes(32)));
+
+    [Theory]
+    [MemberData(nameof(Addresses))]
+    public void Encrypt_then_decrypt_gives_back_the_address(string address)
+    {
+        var protector = NewProtector();
+
+        var restored = protector.Decrypt(protector.Encrypt(address));
+
+        Assert.Equal(address, restored);
+    }
+
+    [Theory]
+    [MemberData(nameof(Addresses))]
+    public void Two_encryptions_differ_and_neither_contains_the_address(string address)
+    {
+        var protector = NewProtector();
+
+        var first = protector.Encrypt(address);
+        var second = protector.Encrypt(address);
+
+        Assert.NotEqual(first, second);
+        var utf8Length = Encoding.UTF8.GetByteCount(address);
+        Assert.Equal(1 + 12 + utf8Length + 16, first.Length);
+        Assert.Equal(1, first[0]);
+        Assert.NotEqual(first.AsSpan(1, 12).ToArray(), second.AsSpan(1, 12).ToArray());
+        foreach (var sealedAddress in new[] { first, second })
+        {
+            Assert.False(Contains(sealedAddress, Encoding.UTF8.GetBytes(address)));
+            Assert.False(Contains(sealedAddress, Encoding.UTF8.GetBytes(address.ToLowerInvariant())));
+            Assert.False(Contains(sealedAddress, Encoding.UTF8.GetBytes(address.Split('@')[1])));
+        }
+    }
+
+    [Fact]
+    public void A_flipped_bit_anywhere_is_detected()
+    {
+        var protector = NewProtector();
+        var original = protector.Encrypt("reader@example.com");
+
+        for (var index = 0; index < original.Length; index++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                var tampered = (byte[])original.Clone();
+                tampered[index] ^= (byte)(1 << bit);
+
+                Assert.ThrowsAny<CryptographicException>(() => protector.Decrypt(tampered));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(28)]
+    public void Too_short_input_is_refused_as_a_cryptographic_failure(int length)
+    {
+        var protector = NewProtector();
+
+        Assert.ThrowsAny<CryptographicException>(() => protector.Decrypt(new byte[length]));
+    }
+
+    [Fact]
+    public void Truncated_or_extended_ciphertext_is_refused()
+    {
+        var protector = NewProtector();
+        var original = protector.Encrypt("reader@example.com");
+
+        Assert.ThrowsAny<CryptographicException>(() => protector.Decrypt(original[..^1]));
+        Assert.ThrowsAny<CryptographicException>(() => protector.Decrypt([.. original, 0]));
+    }
+
+    [Fact]
+    public void Another_master_key_cannot_decrypt()
+    {
+        var sealedAddress = NewProtector().Encrypt("reader@example.com");
+
+        Assert.ThrowsAny<CryptographicException>(() => NewProtector().Decrypt(sealedAddress));
+    }
+
+    [Fact]
+    public void Blind_index_is_deterministic_per_key_and_differs_across_keys()
+    {
+        var master = RandomNumberGenerator.GetBytes(32);
+        var one = new AddressProtector(PrivacyKeys.FromMaster(master));
+        var same = new AddressProtector(PrivacyKeys.FromMaster(master));
+        var other = NewProtector();
+
+        var index = one.BlindIndex("reader@example.com");
+
+        Assert.Equal(32, index.Length);
+        Assert.Equal(index, one.BlindIndex("reader@example.com"));
+        Assert.Equal(index, same.BlindIndex("reader@example.com"));
+        Assert.NotEqual(index, other.BlindIndex("reader@example.com"));
+        Assert.NotEqual(index, one.BlindIndex("reader2@example.com"));
+    }
+
+    [Fact]
+    public void Suppression_hash_is_keyed_apart_from_the_blind_index()
+    {
+        var master = RandomNumberGenerator.GetBytes(32);
+        var protector = new AddressProtector(PrivacyKeys.FromMaster(master));
+
+        var suppression = protector.SuppressionHash("reader@example.com");
+
+        Assert.Equal(32, suppression.Length);
+        Assert.NotEqual(protector.BlindIndex("reader@example.com"), suppression);
+        Assert.Equal(suppression, new AddressProtector(PrivacyKeys.FromMaster(master)).SuppressionHash("reader@example.com"));
+        Assert.NotEqual(suppression, NewProtector().SuppressionHash("reader@example.com"));
+    }
+
+    [Fact]
+    public void Blind_index_is_not_a_plain_hash_of_the_address()
+    {
+        var protector = NewProtector();
+        var plain = SHA256.HashData(Encoding.UTF8.GetBytes("reader@example.com"));
+
+        Assert.NotEqual(plain, protector.BlindIndex("reader@example.com"));
+        Assert.NotEqual(plain, protector.SuppressionHash("reader@example.com"));
+    }
+
+    [Fact]
+    public void Ip_hash_is_16_keyed_bytes_that_do_not_contain_the_ip()
+    {
+        var master = RandomNumberGenerator.GetBytes(32);
+        var protector = new AddressProtector(PrivacyKeys.FromMaster(master));
+
+        var hash = protector.HashIp("203.0.113.7");
+
+        Assert.Equal(16, hash.Length);
+        Assert.Equal(hash, new AddressProtector(PrivacyKeys.FromMaster(master)).HashIp("203.0.113.7"));
+        Assert.NotEqual(hash, protector.HashIp("203.0.113.8"));
+        Assert.NotEqual(hash, NewProtector().HashIp("203.0.113.7"));
+        Assert.NotEqual(hash, protector.BlindIndex("203.0.113.7")[..16]);
+        Assert.NotEqual(hash, SHA256.HashData(Encoding.UTF8.GetBytes("203.0.113.7"))[..16]);
+        Assert.False(Contains(hash, Encoding.UTF8.GetBytes("203.0.113.7")));
+        Assert.False(Contains(hash, [203, 0, 113, 7]));
+    }
+
+    [Theory]
+    [InlineData("203.0.113.7", "::ffff:203.0.113.7")]
+    [InlineData("2001:db8::1", "2001:DB8:0:0:0:0:0:1")]
+    [InlineData("2001:db8::1", " 2001:db8::1 ")]
+    public void One_ip_written_two_ways_hashes_the_same(string first, string second)
+    {
+        var protector = NewProtector();
+
+        Assert.Equal(protector.HashIp(first), protector.HashIp(second));
+    }
+
+    [Fact]
+    public void Null_arguments_are_refused()
+    {
+        var protector = NewProtector();
+
+        Assert.Throws<ArgumentNullException>(() => new AddressProtector(null!));
+        Assert.Throws<ArgumentNullException>(() => protector.Encrypt(null!));
+        Assert.Throws<ArgumentNullException>(() => protector.Decrypt(null!));
+        Assert.Throws<ArgumentNullException>(() => protector.BlindIndex(null!));
+        Assert.Throws<ArgumentNullException>(() => protector.SuppressionHash(null!));
+        Assert.Throws<ArgumentNullException>(() => protector.HashIp(null!));
+    }
+
+    private static bool Contains(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle) => haystack.IndexOf(needle) >= 0;
+}
