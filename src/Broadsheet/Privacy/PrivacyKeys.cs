@@ -128,7 +128,7 @@ public sealed class PrivacyKeys
         }
     }
 
-    private static void CreateKeyFile(string path)
+    internal static void CreateKeyFile(string path)
     {
         var master = RandomNumberGenerator.GetBytes(MasterKeySize);
         var text = Convert.ToBase64String(master) + "\n";

@@ -93,6 +93,21 @@ public sealed class PrivacyKeysTests : IDisposable
     }
 
     [Fact]
+    public void The_key_file_is_owner_only_from_the_moment_it_is_written()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // Checked before any load, which would tighten the mode and hide a file that was
+        // briefly readable by others.
+        PrivacyKeys.CreateKeyFile(KeyFile);
+
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(KeyFile));
+    }
+
+    [Fact]
     public void First_run_creates_a_missing_data_directory()
     {
         var nested = Path.Combine(_directory, "data", "inner");
