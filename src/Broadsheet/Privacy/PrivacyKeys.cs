@@ -26,6 +26,11 @@ public sealed class PrivacyKeys
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    // Making a key takes milliseconds; ten seconds of waiting means the holder is stuck.
+    private const int LockAttempts = 200;
+
+    private static readonly TimeSpan LockRetryDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly byte[] _addressEncryptionKey;
     private readonly byte[] _blindIndexKey;
     private readonly byte[] _suppressionKey;
@@ -92,7 +97,14 @@ public sealed class PrivacyKeys
 
         if (!File.Exists(path))
         {
-            CreateKeyFile(path);
+            using (AcquireCreationLock(path))
+            {
+                // Checked again under the lock: whoever held it before us may have made the key.
+                if (!File.Exists(path))
+                {
+                    CreateKeyFile(path);
+                }
+            }
         }
 
         return ReadKeyFile(path);
@@ -125,6 +137,36 @@ public sealed class PrivacyKeys
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
+        }
+    }
+
+    private static FileStream AcquireCreationLock(string keyPath)
+    {
+        // File.Move without overwrite is check-then-rename on Unix, so two first runs could each
+        // install a key and go on using different ones. An exclusive open (flock on Unix) makes
+        // creation one-at-a-time. The lock file is left in place: deleting it would let a waiter
+        // holding the old file and a newcomer holding a new one both think they own the lock.
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(keyPath + ".lock", options);
+            }
+            catch (IOException) when (attempt < LockAttempts)
+            {
+                Thread.Sleep(LockRetryDelay);
+            }
         }
     }
 
@@ -165,7 +207,8 @@ public sealed class PrivacyKeys
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Another process won the race; its key is the one everyone must use.
+                // Only reachable if another starter bypassed the lock (file locking disabled);
+                // its key is already in place and is the one everyone must use.
             }
         }
         finally

@@ -111,6 +111,34 @@ public sealed class BrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reader_subscribes_from_an_arabic_article_and_confirms_in_the_browser()
+    {
+        var (_, arabic) = await TranslatedReportAsync();
+        var page = await OpenAsync("/ar/" + Uri.EscapeDataString(arabic.Slug));
+
+        Assert.Equal("ar", await page.InputValueAsync("input[name=languages]:checked"));
+        await page.FillAsync("#signup-email-box", "browser.reader@example.org");
+        await page.Locator("[data-newsletter-signup]").ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("signup-ar.png") });
+        await page.ClickAsync("[data-newsletter-signup] button[type=submit]");
+        await page.WaitForURLAsync("**/ar/subscribe");
+        Assert.Equal("تفقّد بريدك", await page.InnerTextAsync("h1"));
+
+        var mail = Assert.Single(Outbox.Messages(_site.Environment));
+        Assert.Equal("browser.reader@example.org", mail.To.Mailboxes.Single().Address);
+        var confirm = await page.GotoAsync(new Uri(_site.BaseAddress, Outbox.ConfirmPath(mail)).ToString());
+        Assert.Equal(200, confirm!.Status);
+        Assert.Equal("rtl", await page.GetAttributeAsync("html", "dir"));
+        await page.ClickAsync("main button[type=submit]");
+        await page.WaitForSelectorAsync("h1:text('تمّ اشتراكك')");
+
+        await using var scope = _site.Services.CreateAsyncScope();
+        var active = await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Subscribers
+            .CountAsync(s => s.Status == Broadsheet.Subscribers.SubscriberStatus.Active, TestContext.Current.CancellationToken);
+        Assert.Equal(1, active);
+    }
+
+    [Fact]
     public async Task The_home_pages_render_in_both_languages()
     {
         var english = await OpenAsync("/en/");
