@@ -147,7 +147,7 @@ internal static class SiteRoutes
     }
 
     private static string Robots(IOptions<BroadsheetOptions> options) =>
-        $"User-agent: *\nDisallow: /admin\nDisallow: /api/\nSitemap: {SiteFormat.Absolute(options.Value.SiteUrl, "/sitemap.xml")}\n";
+        $"User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /confirm/\nDisallow: /unsubscribe/\nDisallow: /preferences/\nSitemap: {SiteFormat.Absolute(options.Value.SiteUrl, "/sitemap.xml")}\n";
 
     private static IResult NotFound(HttpContext context, IOptions<BroadsheetOptions> options) =>
         NotFoundPage(LanguageOfRequest(context, options.Value), options.Value);

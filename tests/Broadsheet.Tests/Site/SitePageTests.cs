@@ -229,6 +229,7 @@ public abstract class SitePageTests(SeededSite fixture)
         var (robotsStatus, robots) = await Client.FetchAsync("/robots.txt");
         Assert.Equal(HttpStatusCode.OK, robotsStatus);
         Assert.Contains("Sitemap: https://news.example/sitemap.xml", robots, StringComparison.Ordinal);
+        Assert.Contains("Disallow: /unsubscribe/", robots, StringComparison.Ordinal);
     }
 
     [Fact]
