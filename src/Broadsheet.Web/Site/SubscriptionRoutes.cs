@@ -35,7 +35,7 @@ internal static class SubscriptionRoutes
     {
         var text = SiteText.For(lang);
         var form = await ReadFormAsync(context, ct);
-        var done = Page(context, lang, options.Value, text.CheckInboxTitle, text.CheckInboxBody, $"/{lang}/subscribe", []);
+        var done = Page(context, lang, options.Value, text.CheckInboxTitle, text.CheckInboxBody, $"/{lang}/subscribe", form: null);
         if (!string.IsNullOrEmpty(form.Get("website")))
         {
             return done; // The honeypot was filled in: a bot. It is told what a person would be told, and nothing happens.
@@ -78,7 +78,7 @@ internal static class SubscriptionRoutes
         var text = SiteText.For(lang);
         return await subscriptions.ConfirmAsync(token, "confirm-page", ct) is { } subscriber
             ? Page(context, LanguageFor(subscriber, lang), options.Value, SiteText.For(LanguageFor(subscriber, lang)).ConfirmedTitle,
-                SiteText.For(LanguageFor(subscriber, lang)).ConfirmedBody, "/confirm", [])
+                SiteText.For(LanguageFor(subscriber, lang)).ConfirmedBody, "/confirm", form: null)
             : InvalidLink(context, lang, options.Value);
     }
 
@@ -169,26 +169,26 @@ internal static class SubscriptionRoutes
     }
 
     private static RazorComponentResult<SubscriptionPage> Page(HttpContext context, string lang, BroadsheetOptions options, string heading, string? body, string path,
-        Dictionary<string, object?> form, int status = StatusCodes.Status200OK)
+        Dictionary<string, object?>? form, int status = StatusCodes.Status200OK)
     {
         // Token-bearing pages are private to one reader: never cached, never indexed, never referred on.
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        form["Language"] = lang;
         var meta = new PageMeta
         {
             Language = lang, Title = heading, Path = path.StartsWith($"/{lang}/", StringComparison.Ordinal) ? path : $"/{lang}/subscribe",
             SwitchPath = $"/{Language.Other(lang)}/subscribe", NoIndex = true,
         };
-        Microsoft.AspNetCore.Components.RenderFragment content = builder =>
+        Microsoft.AspNetCore.Components.RenderFragment? content = form is null ? null : builder =>
         {
             builder.OpenComponent<SubscriptionForms>(0);
-            builder.AddMultipleAttributes(1, form.Where(kv => kv.Value is not null).Select(kv => KeyValuePair.Create(kv.Key, kv.Value!)));
+            builder.AddComponentParameter(1, nameof(SubscriptionForms.Language), lang);
+            builder.AddMultipleAttributes(2, form.Where(kv => kv.Value is not null).Select(kv => KeyValuePair.Create(kv.Key, kv.Value!)));
             builder.CloseComponent();
         };
         return new RazorComponentResult<SubscriptionPage>(new Dictionary<string, object?>
         {
-            ["Meta"] = meta, ["Options"] = options, ["Heading"] = heading, ["Body"] = body, ["ChildContent"] = form.Count > 1 ? content : null,
+            ["Meta"] = meta, ["Options"] = options, ["Heading"] = heading, ["Body"] = body, ["ChildContent"] = content,
         })
         { StatusCode = status };
     }
