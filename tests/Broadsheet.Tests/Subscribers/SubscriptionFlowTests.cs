@@ -182,6 +182,58 @@ public sealed class SubscriptionFlowTests
     }
 
     [Theory]
+    [InlineData("/confirm/not-a-token")]
+    [InlineData("/unsubscribe/AAAA.BBBB")]
+    [InlineData("/preferences/x")]
+    public async Task A_broken_or_forged_link_says_so_and_offers_a_signup(string path)
+    {
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: false);
+        var (status, html) = await site.Client.FetchAsync(path, acceptLanguage: "ar");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("هذا الرابط لا يعمل", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/ar/subscribe\"", html, StringComparison.Ordinal);
+
+        using var post = await PostFormAsync(site, path, ("List-Unsubscribe", "One-Click"));
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_unsubscribe_page_asks_first_and_preferences_change_the_language_only()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: false);
+        using (await PostFormAsync(site, "/en/subscribe", ("email", "prefs@example.org"), ("languages", "en")))
+        {
+        }
+
+        using (await PostFormAsync(site, Outbox.ConfirmPath(Outbox.Messages(site.Environment).Single())))
+        {
+        }
+
+        var subscriber = await FindAsync(site, "prefs@example.org");
+        string manage;
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            manage = scope.ServiceProvider.GetRequiredService<SubscriptionService>().ManageToken(subscriber!.Id);
+        }
+
+        var (status, page) = await site.Client.FetchAsync($"/unsubscribe/{manage}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"action=\"/unsubscribe/{manage}\"", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/preferences/{manage}\"", page, StringComparison.Ordinal);
+        Assert.Equal(SubscriberStatus.Active, (await FindAsync(site, "prefs@example.org"))!.Status);
+
+        using var save = await PostFormAsync(site, $"/preferences/{manage}", ("languages", "ar"), ("subscribed", "on"));
+        Assert.Equal(HttpStatusCode.OK, save.StatusCode);
+        var after = await FindAsync(site, "prefs@example.org");
+        Assert.Equal(SubscriberStatus.Active, after!.Status);
+        Assert.Equal(NewsletterLanguages.Arabic, after.Languages);
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", await save.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        using var optOut = await PostFormAsync(site, $"/preferences/{manage}", ("languages", "ar"));
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await FindAsync(site, "prefs@example.org"))!.Status);
+    }
+
+    [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task The_database_holds_no_address_in_clear(DatabaseProvider provider)
     {
