@@ -132,10 +132,27 @@ public sealed class BrowserTests : IAsyncLifetime
         await page.ClickAsync("main button[type=submit]");
         await page.WaitForSelectorAsync("h1:text('تمّ اشتراكك')");
 
+        var subscriber = await SubscriberAsync();
+        Assert.Equal(Broadsheet.Subscribers.SubscriberStatus.Active, subscriber.Status);
+
+        // The mail provider's one-click unsubscribe: a bare POST, no cookie, no redirect.
+        string manage;
+        await using (var scope = _site.Services.CreateAsyncScope())
+        {
+            manage = scope.ServiceProvider.GetRequiredService<Broadsheet.Subscribers.SubscriptionService>().ManageToken(subscriber.Id);
+        }
+
+        var oneClick = await page.APIRequest.PostAsync(new Uri(_site.BaseAddress, $"/unsubscribe/{manage}").ToString(),
+            new APIRequestContextOptions { Form = page.APIRequest.CreateFormData().Set("List-Unsubscribe", "One-Click"), MaxRedirects = 0 });
+        Assert.Equal(200, oneClick.Status);
+        Assert.Equal(Broadsheet.Subscribers.SubscriberStatus.Unsubscribed, (await SubscriberAsync()).Status);
+    }
+
+    private async Task<Broadsheet.Subscribers.Subscriber> SubscriberAsync()
+    {
         await using var scope = _site.Services.CreateAsyncScope();
-        var active = await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Subscribers
-            .CountAsync(s => s.Status == Broadsheet.Subscribers.SubscriberStatus.Active, TestContext.Current.CancellationToken);
-        Assert.Equal(1, active);
+        return await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Subscribers.AsNoTracking()
+            .SingleAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]
