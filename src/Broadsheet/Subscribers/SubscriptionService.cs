@@ -128,7 +128,7 @@ public sealed partial class SubscriptionService(
         subscriber.ConfirmedAt = now;
         subscriber.UpdatedAt = now;
         subscriber.ConfirmationNonce = null;
-        subscriber.Consents.Add(new ConsentRecord { At = now, Action = ConsentAction.Confirm, Source = Truncate(source, 300), Language = LanguageOf(subscriber) });
+        Record(subscriber, ConsentAction.Confirm, source, now);
         // The person has confirmed again themselves: that, and only that, lifts a suppression.
         await LiftSuppressionAsync(subscriber, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -159,7 +159,7 @@ public sealed partial class SubscriptionService(
             subscriber.UnsubscribedAt = now;
             subscriber.UpdatedAt = now;
             subscriber.ConfirmationNonce = null;
-            subscriber.Consents.Add(new ConsentRecord { At = now, Action = ConsentAction.Unsubscribe, Source = Truncate(source, 300), Language = LanguageOf(subscriber) });
+            Record(subscriber, ConsentAction.Unsubscribe, source, now);
             await SuppressAsync(subscriber, SuppressionReason.Unsubscribed, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -188,12 +188,12 @@ public sealed partial class SubscriptionService(
             subscriber.Status = SubscriberStatus.Active;
             subscriber.ConfirmedAt ??= now;
             subscriber.UnsubscribedAt = null;
-            subscriber.Consents.Add(new ConsentRecord { At = now, Action = ConsentAction.Resubscribe, Source = "preferences", Language = LanguageOf(subscriber) });
+            Record(subscriber, ConsentAction.Resubscribe, "preferences", now);
             await LiftSuppressionAsync(subscriber, cancellationToken);
         }
         else
         {
-            subscriber.Consents.Add(new ConsentRecord { At = now, Action = ConsentAction.PreferencesChanged, Source = "preferences", Language = LanguageOf(subscriber) });
+            Record(subscriber, ConsentAction.PreferencesChanged, "preferences", now);
         }
 
         subscriber.UpdatedAt = now;
@@ -234,6 +234,9 @@ public sealed partial class SubscriptionService(
         var hash = protector.SuppressionHash(protector.Decrypt(subscriber.EmailEncrypted));
         await db.Suppressions.Where(s => s.AddressHash == hash).ExecuteDeleteAsync(cancellationToken);
     }
+
+    private static void Record(Subscriber subscriber, ConsentAction action, string source, DateTime now) =>
+        subscriber.Consents.Add(new ConsentRecord { At = now, Action = action, Source = Truncate(source, 300), Language = LanguageOf(subscriber) });
 
     private static string LanguageOf(Subscriber subscriber) => subscriber.Languages switch
     {
