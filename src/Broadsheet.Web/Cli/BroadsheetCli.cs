@@ -5,7 +5,7 @@ namespace Broadsheet.Web.Cli;
 /// <summary>The host's subcommands: <c>dotnet run --project src/Broadsheet.Web -- &lt;command&gt;</c>.</summary>
 internal static class BroadsheetCli
 {
-    private static readonly string[] Commands = ["import", "migrate", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["import", "migrate", "subscribers", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string first) => Commands.Contains(first, StringComparer.Ordinal);
 
@@ -15,6 +15,7 @@ internal static class BroadsheetCli
         {
             ImportCommand.Create(),
             MigrateCommand.Create(),
+            SubscribersCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }
