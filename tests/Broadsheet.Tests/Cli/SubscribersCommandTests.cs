@@ -316,7 +316,10 @@ public sealed class SubscribersCommandTests
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
             WorkingDirectory = environment.DataDirectory,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Broadsheet.Web.dll"));

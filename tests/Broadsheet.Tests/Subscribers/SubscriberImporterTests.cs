@@ -222,8 +222,11 @@ public sealed class SubscriberImporterTests
                 var address = $"reader{i * 100}@example.net";
                 db.Subscribers.Add(new Subscriber
                 {
-                    EmailEncrypted = protector.Encrypt(address), EmailIndex = protector.BlindIndex(address),
-                    Status = SubscriberStatus.Pending, CreatedAt = DateTime.UnixEpoch, UpdatedAt = DateTime.UnixEpoch,
+                    EmailEncrypted = protector.Encrypt(address),
+                    EmailIndex = protector.BlindIndex(address),
+                    Status = SubscriberStatus.Pending,
+                    CreatedAt = DateTime.UnixEpoch,
+                    UpdatedAt = DateTime.UnixEpoch,
                 });
             }
 
