@@ -11,15 +11,21 @@ public sealed class OutboxFolderTransport(string dataDirectory, TimeProvider tim
 {
     public string Folder { get; } = Path.Combine(dataDirectory, "outbox");
 
-    public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task<TransportResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var mime = message.Mime;
         Directory.CreateDirectory(Folder);
         // Sortable by time; the random part keeps two messages in one tick apart. Never derived from the address.
         var name = $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}.eml";
         var temporary = Path.Combine(Folder, "." + name + ".tmp");
-        await message.WriteToAsync(temporary, cancellationToken);
+        // A real relay records the envelope sender as Return-Path; the file keeps it the same way, so what the
+        // admin shows is what a recipient's server would have stored.
+        mime.Headers.Remove(HeaderId.ReturnPath);
+        mime.Headers.Insert(0, new Header(HeaderId.ReturnPath, $"<{message.EnvelopeSender.Address}>"));
+        await mime.WriteToAsync(temporary, cancellationToken);
         File.Move(temporary, Path.Combine(Folder, name));
+        return TransportResult.Sent("written to the outbox folder");
     }
 
     /// <summary>The messages in the outbox, newest first.</summary>

@@ -103,7 +103,8 @@ public sealed partial class SubscriptionService(
         {
             var token = tokens.Create(ConfirmPurpose, subscriber.Id, ConfirmationLifetime, subscriber.ConfirmationNonce);
             var url = $"{options.Value.SiteUrl.TrimEnd('/')}/confirm/{token}";
-            await mail.SendAsync(ConfirmationMail.Create(options.Value, address.Value, request.PageLanguage, url), cancellationToken);
+            var message = ConfirmationMail.Create(options.Value, address.Value, request.PageLanguage, url);
+            await mail.SendAsync(new OutgoingMessage(message, (MimeKit.MailboxAddress)message.From[0], new MimeKit.MailboxAddress(string.Empty, address.Value)), cancellationToken);
             LogConfirmationSent(subscriber.Id);
         }
 

@@ -1,0 +1,23 @@
+namespace Broadsheet;
+
+/// <summary><c>Broadsheet:Mail:Delivery</c>: how the outbox workers claim and retry.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>Deliveries claimed at a time by one worker.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long a claim holds; a crashed worker's rows are taken over after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often an idle worker looks for work.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts before a deferred delivery (4xx) is given up as failed.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The first retry delay; doubled per attempt.</summary>
+    public TimeSpan FirstRetry { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A send whose transport has not taken one message for this long is marked failed, with the reason.</summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(45);
+}

@@ -1,0 +1,7 @@
+namespace Broadsheet;
+
+public enum MailTransportKind
+{
+    Outbox,
+    Smtp,
+}
