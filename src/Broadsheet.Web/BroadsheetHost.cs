@@ -1,3 +1,4 @@
+using Broadsheet.Delivery;
 using Broadsheet.Data;
 using Broadsheet.Publishing;
 using Broadsheet.Web.Site;
@@ -25,6 +26,9 @@ public static class BroadsheetHost
 
         var options = builder.Services.AddBroadsheet(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPostPublisher>();
+        builder.Services.AddHostedService<DeliveryWorker>();
+        // The delivery worker finishes in-flight mail within its drain time; the host waits a little longer than that.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = DeliveryDispatcher.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddRazorComponents();
         // Arabic is text, not something to escape: without this every Arabic letter would go out as an entity.
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));

@@ -29,7 +29,14 @@ internal static class BroadsheetServices
         services.AddSingleton(_ => PrivacyKeys.LoadOrCreate(options.DataDirectory, options.Privacy.MasterKey));
         services.AddSingleton<AddressProtector>();
         services.AddSingleton<TokenSigner>();
-        services.TryAddSingleton<IMailTransport>(sp => new OutboxFolderTransport(options.DataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IMailTransport>(sp => MailTransportFactory.Create(
+            options.Mail, options.DataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<ReturnPath>();
+        services.AddSingleton<DkimMessageSigner>();
+        services.AddSingleton<DeliveryComposer>();
+        services.AddSingleton<DeliveryDispatcher>();
+        services.AddScoped<SendService>();
         services.AddScoped<SubscriptionService>();
         return options;
     }

@@ -24,6 +24,8 @@ public sealed class BroadsheetOptions
 
     public MailOptions Mail { get; set; } = new();
 
+    public WorkersOptions Workers { get; set; } = new();
+
     /// <summary>The master secret for address encryption, blind indexes and tokens (base64, 32 bytes). Empty: a key file in the data folder.</summary>
     public PrivacyOptions Privacy { get; set; } = new();
 

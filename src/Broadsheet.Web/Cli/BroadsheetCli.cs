@@ -5,7 +5,7 @@ namespace Broadsheet.Web.Cli;
 /// <summary>The host's subcommands: <c>dotnet run --project src/Broadsheet.Web -- &lt;command&gt;</c>.</summary>
 internal static class BroadsheetCli
 {
-    private static readonly string[] Commands = ["import", "migrate", "subscribers", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["dkim", "import", "migrate", "subscribers", "sends", "deliver", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string first) => Commands.Contains(first, StringComparer.Ordinal);
 
@@ -13,9 +13,12 @@ internal static class BroadsheetCli
     {
         var root = new RootCommand("Broadsheet: a bilingual publishing and newsletter platform. Without a command it serves the site.")
         {
+            DkimCommand.Create(),
             ImportCommand.Create(),
             MigrateCommand.Create(),
             SubscribersCommand.Create(),
+            SendsCommand.Create(),
+            SendsCommand.Deliver(),
         };
         return await root.Parse(args).InvokeAsync();
     }

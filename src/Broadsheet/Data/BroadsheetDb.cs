@@ -1,3 +1,4 @@
+using Broadsheet.Delivery;
 using Broadsheet.Publishing;
 using Broadsheet.Subscribers;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,9 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<Send> Sends => Set<Send>();
+    public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
+    public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -93,6 +97,44 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             suppression.Property(s => s.Reason).HasConversion<string>().HasMaxLength(16);
             suppression.Property(s => s.AddressHash).HasMaxLength(32);
             suppression.HasIndex(s => s.AddressHash).IsUnique();
+        });
+
+        modelBuilder.Entity<Send>(send =>
+        {
+            send.ToTable("sends");
+            send.Property(s => s.Kind).HasConversion<string>().HasMaxLength(16);
+            send.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
+            send.Property(s => s.Language).HasMaxLength(2);
+            send.Property(s => s.Subject).HasMaxLength(300);
+            send.Property(s => s.FailureReason).HasMaxLength(500);
+            // Workers look for sends to materialise or resume by status.
+            send.HasIndex(s => s.Status);
+            send.HasOne<Subscriber>().WithMany().HasForeignKey(s => s.SubscriberId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<DeliveryRecord>(delivery =>
+        {
+            delivery.ToTable("deliveries");
+            delivery.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
+            delivery.Property(d => d.LeaseOwner).HasMaxLength(100);
+            delivery.Property(d => d.LastResult).HasMaxLength(300);
+            // One row per recipient per send: materialising twice (a restart, a second instance) cannot add a copy.
+            delivery.HasIndex(d => new { d.SendId, d.SubscriberId }).IsUnique();
+            // The claim asks, per send, for rows in one state whose time has come, oldest first: one index range per
+            // question, so rows already sent (most of a big send) are never scanned again. Also finds expired leases.
+            delivery.HasIndex(d => new { d.State, d.SendId, d.NextAttemptAt });
+            // Erasure and a subscriber's history find their deliveries.
+            delivery.HasIndex(d => d.SubscriberId);
+            delivery.HasOne<Send>().WithMany().HasForeignKey(d => d.SendId).OnDelete(DeleteBehavior.Cascade);
+            delivery.HasOne<Subscriber>().WithMany().HasForeignKey(d => d.SubscriberId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<WorkerLease>(lease =>
+        {
+            lease.ToTable("worker_leases");
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(64);
+            lease.Property(l => l.Owner).HasMaxLength(100);
         });
     }
 }

@@ -36,6 +36,7 @@ public sealed class PrivacyKeys
     private readonly byte[] _suppressionKey;
     private readonly byte[] _tokenKey;
     private readonly byte[] _ipKey;
+    private readonly byte[] _returnPathKey;
 
     private PrivacyKeys(ReadOnlySpan<byte> master)
     {
@@ -46,6 +47,7 @@ public sealed class PrivacyKeys
         _suppressionKey = Derive(master, "broadsheet/suppression/v1");
         _tokenKey = Derive(master, "broadsheet/tokens/v1");
         _ipKey = Derive(master, "broadsheet/ip/v1");
+        _returnPathKey = Derive(master, "broadsheet/return-path/v1");
 
         // Hashing derived material rather than the master means publishing the id gives an
         // attacker nothing to test guesses of the master against beyond a one-way HKDF output.
@@ -66,6 +68,8 @@ public sealed class PrivacyKeys
     internal ReadOnlySpan<byte> TokenKey => _tokenKey;
 
     internal ReadOnlySpan<byte> IpKey => _ipKey;
+
+    internal ReadOnlySpan<byte> ReturnPathKey => _returnPathKey;
 
     public static PrivacyKeys FromMaster(ReadOnlySpan<byte> master)
     {

@@ -15,7 +15,7 @@ public sealed partial class SubscriptionService(
     BroadsheetDb db,
     AddressProtector protector,
     TokenSigner tokens,
-    IMailTransport mail,
+    DeliverySignal signal,
     TimeProvider time,
     IOptions<BroadsheetOptions> options,
     ILogger<SubscriptionService> logger)
@@ -38,7 +38,7 @@ public sealed partial class SubscriptionService(
         var languages = request.Languages & NewsletterLanguages.Both;
         if (languages == NewsletterLanguages.None)
         {
-            languages = request.PageLanguage == Language.Arabic ? NewsletterLanguages.Arabic : NewsletterLanguages.English;
+            languages = NewsletterLanguagesExtensions.Of(request.PageLanguage);
         }
 
         var name = string.IsNullOrWhiteSpace(request.Name) ? null : request.Name.Trim();
@@ -88,24 +88,32 @@ public sealed partial class SubscriptionService(
             subscriber.LastConfirmationSentAt = now;
         }
 
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Two signups for one new address raced; the other one made the row and sent the mail.
-            db.ChangeTracker.Clear();
-            return SignupResult.Done;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                if (send)
+                {
+                    // Through the outbox like every other mail: retried, recorded, and never lost with a crash.
+                    await SendService.QueueConfirmationAsync(db, subscriber.Id, request.PageLanguage, now, cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Two signups for one new address raced; the other one made the row and queued the mail.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return SignupResult.Done;
+            }
         }
 
         if (send)
         {
-            var token = tokens.Create(ConfirmPurpose, subscriber.Id, ConfirmationLifetime, subscriber.ConfirmationNonce);
-            var url = $"{options.Value.SiteUrl.TrimEnd('/')}/confirm/{token}";
-            var message = ConfirmationMail.Create(options.Value, address.Value, request.PageLanguage, url);
-            await mail.SendAsync(new OutgoingMessage(message, (MimeKit.MailboxAddress)message.From[0], new MimeKit.MailboxAddress(string.Empty, address.Value)), cancellationToken);
-            LogConfirmationSent(subscriber.Id);
+            signal.Notify();
+            LogConfirmationQueued(subscriber.Id);
         }
 
         return SignupResult.Done;
@@ -248,6 +256,6 @@ public sealed partial class SubscriptionService(
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation mail sent to subscriber {SubscriberId}")]
-    private partial void LogConfirmationSent(long subscriberId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation mail queued for subscriber {SubscriberId}")]
+    private partial void LogConfirmationQueued(long subscriberId);
 }

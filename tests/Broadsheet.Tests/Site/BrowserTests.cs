@@ -124,6 +124,7 @@ public sealed class BrowserTests : IAsyncLifetime
         await page.WaitForURLAsync("**/ar/subscribe");
         Assert.Equal("تفقّد بريدك", await page.InnerTextAsync("h1"));
 
+        await _site.MailSettledAsync();
         var mail = Assert.Single(Outbox.Messages(_site.Environment));
         Assert.Equal("browser.reader@example.org", mail.To.Mailboxes.Single().Address);
         var confirm = await page.GotoAsync(new Uri(_site.BaseAddress, Outbox.ConfirmPath(mail)).ToString());

@@ -279,6 +279,7 @@ public sealed class SubscriberImporterTests
         var rows = await services.InScopeAsync(sp => sp.GetRequiredService<BroadsheetDb>().Subscribers.AsNoTracking().ToListAsync(Ct));
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r => Assert.Equal(SubscriberStatus.Active, r.Status));
+        await services.DeliverAsync();
         Assert.Empty(Outbox.Messages(services.Environment));
     }
 

@@ -38,6 +38,7 @@ public sealed class SubscriptionFlowTests
         Assert.Equal(HttpStatusCode.OK, signup.StatusCode);
         Assert.Contains("تفقّد بريدك", await signup.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
+        await site.MailSettledAsync();
         var mail = Assert.Single(Outbox.Messages(site.Environment));
         Assert.Equal("Reader@example.org", mail.To.Mailboxes.Single().Address);
         Assert.Contains("أكّد اشتراكك", mail.Subject, StringComparison.Ordinal);
@@ -107,6 +108,7 @@ public sealed class SubscriptionFlowTests
         {
         }
 
+        await site.MailSettledAsync();
         using (await PostFormAsync(site, Outbox.ConfirmPath(Outbox.Messages(site.Environment).Single())))
         {
         }
@@ -141,6 +143,7 @@ public sealed class SubscriptionFlowTests
         Assert.Contains("role=\"alert\"", body, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, injected.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        await site.MailSettledAsync();
         Assert.Empty(Outbox.Messages(site.Environment));
         await using var scope = site.Services.CreateAsyncScope();
         Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Subscribers.CountAsync(Ct));
@@ -162,6 +165,7 @@ public sealed class SubscriptionFlowTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        await site.MailSettledAsync();
         Assert.Single(Outbox.Messages(site.Environment));
     }
 
@@ -178,6 +182,7 @@ public sealed class SubscriptionFlowTests
 
         Assert.Equal(Site.SubscriptionLimitsFacts.PerClientPerMinute, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(60 - Site.SubscriptionLimitsFacts.PerClientPerMinute, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        await site.MailSettledAsync();
         Assert.Equal(Site.SubscriptionLimitsFacts.PerClientPerMinute, Outbox.Messages(site.Environment).Count);
     }
 
@@ -205,6 +210,7 @@ public sealed class SubscriptionFlowTests
         {
         }
 
+        await site.MailSettledAsync();
         using (await PostFormAsync(site, Outbox.ConfirmPath(Outbox.Messages(site.Environment).Single())))
         {
         }

@@ -1,0 +1,330 @@
+using System.Threading.Channels;
+using Broadsheet.Data;
+using Broadsheet.Privacy;
+using Broadsheet.Subscribers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Broadsheet.Delivery;
+
+/// <summary>
+/// Runs the outbox: materialises sends, claims deliveries by lease, hands them to as many senders as the transport
+/// has connections, and records each recipient's state after the server's reply, in group commits that a sender
+/// waits for before it takes its next message. So a crash repeats at most one message per connection, and a
+/// graceful stop (<see cref="RunAsync"/> cancelled) finishes what is in flight and hands the rest back.
+/// </summary>
+public sealed partial class DeliveryDispatcher(
+    IServiceScopeFactory scopes,
+    IMailTransport transport,
+    DeliverySignal signal,
+    IOptions<BroadsheetOptions> options,
+    TimeProvider time,
+    ILogger<DeliveryDispatcher> logger)
+{
+    private const int MaterialiseChunk = 20_000;
+    private const int MaxRecordGroup = 256;
+    private static readonly TimeSpan ConnectionRetry = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(6);
+
+    // How long in-flight messages may take to finish after a stop was asked for.
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly DeliveryOptions _delivery = options.Value.Mail.Delivery;
+    private readonly object _stallLock = new();
+    private DateTime? _failingSince;
+
+    /// <summary>This process's name on leases: never an address or anything personal.</summary>
+    public string Owner { get; } = $"{(Environment.MachineName.Length > 40 ? Environment.MachineName[..40] : Environment.MachineName)}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>Messages in flight at once: the transport's connections.</summary>
+    public int Senders => options.Value.Mail.Transport == MailTransportKind.Smtp ? Math.Max(1, options.Value.Mail.Smtp.Connections) : 2;
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Sends until <paramref name="stopping"/> is cancelled, then drains within <see cref="DrainTimeout"/>.</summary>
+    public Task RunAsync(CancellationToken stopping) => RunCoreAsync(untilIdle: false, stopping);
+
+    /// <summary>Sends until nothing is left that can be sent now (or <paramref name="stopping"/> is cancelled).</summary>
+    public Task RunUntilIdleAsync(CancellationToken stopping) => RunCoreAsync(untilIdle: true, stopping);
+
+    private async Task RunCoreAsync(bool untilIdle, CancellationToken stopping)
+    {
+        // In-flight work gets its own token: a stop stops the claiming at once, and the senders only after the drain.
+        using var hardStop = new CancellationTokenSource();
+        await using var stopRegistration = stopping.Register(() => hardStop.CancelAfter(DrainTimeout));
+        var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
+        var recorder = new OutcomeRecorder(scopes, Owner, time);
+        var recording = recorder.RunAsync(hardStop.Token);
+        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, hardStop.Token), CancellationToken.None)).ToArray();
+        try
+        {
+            await ClaimLoopAsync(work.Writer, untilIdle, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // A stop: fall through to the drain.
+        }
+        finally
+        {
+            work.Writer.TryComplete();
+            await Task.WhenAll(senders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            recorder.Complete();
+            await recording.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ReleaseAsync(work.Reader);
+        }
+    }
+
+    private async Task ClaimLoopAsync(ChannelWriter<DeliveryWork> work, bool untilIdle, CancellationToken stopping)
+    {
+        var renewEvery = _delivery.Lease / 3;
+        var lastRenewal = DateTime.MinValue;
+        while (!stopping.IsCancellationRequested)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+            var store = new DeliveryStore(db);
+            var now = Now;
+            if (!await store.HoldDispatcherAsync(Owner, now, now + _delivery.Lease, stopping))
+            {
+                // Another process sends from this SQLite database; wait for its lease to lapse.
+                if (untilIdle && !await AnyWorkAsync(db, stopping))
+                {
+                    return;
+                }
+
+                await signal.WaitAsync(_delivery.PollInterval, stopping);
+                continue;
+            }
+
+            if (now - lastRenewal >= renewEvery)
+            {
+                await store.RenewClaimsAsync(Owner, now + _delivery.Lease, stopping);
+                lastRenewal = now;
+            }
+
+            await MaterialiseAsync(db, store, stopping);
+            var claimed = await ClaimAsync(db, store, work, stopping);
+            await store.FinishSendsAsync(Now, stopping);
+            if (claimed > 0)
+            {
+                continue;
+            }
+
+            if (untilIdle && !await AnyWorkAsync(db, stopping))
+            {
+                await store.ReleaseDispatcherAsync(Owner, stopping);
+                return;
+            }
+
+            await signal.WaitAsync(_delivery.PollInterval, stopping);
+        }
+    }
+
+    private async Task MaterialiseAsync(BroadsheetDb db, DeliveryStore store, CancellationToken stopping)
+    {
+        var sends = await db.Sends.Where(s => s.Status == SendStatus.Materialising).OrderBy(s => s.Id).ToListAsync(stopping);
+        foreach (var send in sends)
+        {
+            while (await store.MaterialiseChunkAsync(send, MaterialiseChunk, Now, stopping))
+            {
+                // Each chunk commits on its own; a crash resumes after the last one.
+            }
+
+            LogMaterialised(send.Id, send.Recipients);
+        }
+    }
+
+    /// <summary>Claims one batch per sending send (confirmations first: a reader is waiting) and queues it.</summary>
+    private async Task<int> ClaimAsync(BroadsheetDb db, DeliveryStore store, ChannelWriter<DeliveryWork> work, CancellationToken stopping)
+    {
+        var sends = await db.Sends.AsNoTracking().Where(s => s.Status == SendStatus.Sending)
+            .OrderBy(s => s.Kind == SendKind.Confirmation ? 0 : 1).ThenBy(s => s.Id).ToListAsync(stopping);
+        var total = 0;
+        foreach (var send in sends)
+        {
+            var now = Now;
+            var claims = await store.ClaimAsync(send.Id, Owner, _delivery.BatchSize, now, now + _delivery.Lease, stopping);
+            if (claims.Count == 0)
+            {
+                continue;
+            }
+
+            total += claims.Count;
+            var ids = claims.Select(c => c.SubscriberId).ToList();
+            var subscribers = await db.Subscribers.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, stopping);
+            var suppressed = await SuppressedAsync(scopes, db, subscribers.Values, stopping);
+            foreach (var claim in claims)
+            {
+                var subscriber = subscribers.GetValueOrDefault(claim.SubscriberId);
+                await work.WriteAsync(new DeliveryWork(claim, send, subscriber, subscriber is not null && suppressed.Contains(subscriber.Id)), stopping);
+            }
+        }
+
+        return total;
+    }
+
+    private static async Task<HashSet<long>> SuppressedAsync(IServiceScopeFactory scopes, BroadsheetDb db, IEnumerable<Subscriber> subscribers, CancellationToken stopping)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
+        var byHash = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var subscriber in subscribers)
+        {
+            byHash[Convert.ToHexString(protector.SuppressionHash(protector.Decrypt(subscriber.EmailEncrypted)))] = subscriber.Id;
+        }
+
+        var hashes = byHash.Keys.Select(Convert.FromHexString).ToList();
+        var found = hashes.Count == 0 ? [] : await db.Suppressions.AsNoTracking().Where(s => hashes.Contains(s.AddressHash)).Select(s => s.AddressHash).ToListAsync(stopping);
+        return found.Select(h => byHash[Convert.ToHexString(h)]).ToHashSet();
+    }
+
+    private static Task<bool> AnyWorkAsync(BroadsheetDb db, CancellationToken stopping) =>
+        db.Sends.AnyAsync(s => s.Status == SendStatus.Materialising || s.Status == SendStatus.Sending, stopping);
+
+    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, CancellationToken hardStop)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var composer = scope.ServiceProvider.GetRequiredService<DeliveryComposer>();
+        var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
+        while (await work.WaitToReadAsync(CancellationToken.None))
+        {
+            if (!work.TryRead(out var item))
+            {
+                continue;
+            }
+
+            DeliveryOutcome outcome;
+            try
+            {
+                outcome = await DeliverAsync(item, composer, protector, hardStop);
+            }
+            catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+            {
+                // The drain ran out: this message's outcome is not known; its lease will lapse and it is retried.
+                return;
+            }
+#pragma warning disable CA1031 // One delivery's unexpected failure must not stop the others; it is recorded and retried.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                LogDeliveryError(exception, item.Claim.Id);
+                outcome = new DeliveryOutcome(item.Claim.Id, DeliveryState.Deferred, Now + ConnectionRetry, "error: " + exception.GetType().Name, Attempted: false, item.Claim.RetriedUnknown);
+            }
+
+            // Wait for the write before the next message: at most one unrecorded message per sender.
+            await recorder.RecordAsync(outcome);
+        }
+    }
+
+    private async Task<DeliveryOutcome> DeliverAsync(DeliveryWork item, DeliveryComposer composer, AddressProtector protector, CancellationToken hardStop)
+    {
+        var claim = item.Claim;
+        var eligible = item.Subscriber is { } subscriber && !item.Suppressed
+            && (item.Send.Kind == SendKind.Confirmation ? subscriber.Status == SubscriberStatus.Pending : subscriber.Status == SubscriberStatus.Active);
+        var message = eligible ? composer.Compose(item.Send, new DeliveryRecord { Id = claim.Id, SendId = claim.SendId }, item.Subscriber!) : null;
+        if (message is null)
+        {
+            return new DeliveryOutcome(claim.Id, DeliveryState.Skipped, null, "not eligible at claim time", Attempted: false, claim.RetriedUnknown);
+        }
+
+        var result = await transport.SendAsync(message, hardStop);
+        var now = Now;
+        NoteStall(item.Send, result, now);
+        var detail = Truncate($"{result.StatusCode} {result.EnhancedCode} {result.Detail}".Trim(), 300);
+        switch (result.Outcome)
+        {
+            case TransportOutcome.Sent:
+                return new DeliveryOutcome(claim.Id, DeliveryState.Sent, null, detail, Attempted: true, claim.RetriedUnknown);
+            case TransportOutcome.Rejected:
+                return new DeliveryOutcome(claim.Id, DeliveryState.Failed, null, detail, Attempted: true, claim.RetriedUnknown)
+                {
+                    BounceSubscriberId = result.IsBadAddress ? item.Subscriber!.Id : null,
+                    BounceAddressHash = result.IsBadAddress ? protector.SuppressionHash(message.Recipient.Address) : null,
+                };
+            case TransportOutcome.Unknown when !claim.RetriedUnknown:
+                // It may have arrived; once more with the same Message-ID, so a receiving server or reader can tell.
+                return new DeliveryOutcome(claim.Id, DeliveryState.Unknown, now, detail, Attempted: true, RetriedUnknown: true);
+            case TransportOutcome.Unknown:
+                return new DeliveryOutcome(claim.Id, DeliveryState.Failed, null, Truncate("outcome unknown twice (may have arrived): " + detail, 300), Attempted: true, RetriedUnknown: true);
+            case TransportOutcome.Deferred when result.ConnectionFailure:
+                // Nothing reached a server: not an attempt against the recipient, try again soon.
+                return new DeliveryOutcome(claim.Id, DeliveryState.Deferred, now + ConnectionRetry, detail, Attempted: false, claim.RetriedUnknown);
+            default:
+                if (claim.Attempts + 1 >= _delivery.MaxAttempts)
+                {
+                    return new DeliveryOutcome(claim.Id, DeliveryState.Failed, null, Truncate($"gave up after {claim.Attempts + 1} attempts: {detail}", 300), Attempted: true, claim.RetriedUnknown);
+                }
+
+                var backoff = _delivery.FirstRetry * Math.Pow(2, Math.Min(claim.Attempts, 16));
+                return new DeliveryOutcome(claim.Id, DeliveryState.Deferred, now + (backoff < MaxBackoff ? backoff : MaxBackoff), detail, Attempted: true, claim.RetriedUnknown);
+        }
+    }
+
+    /// <summary>
+    /// A transport that takes nothing (refused, timed out, black-holed) for <see cref="DeliveryOptions.StallAfter"/>
+    /// fails the send with the reason, so an operator sees it instead of a send that never ends.
+    /// </summary>
+    private void NoteStall(Send send, TransportResult result, DateTime now)
+    {
+        DateTime? since;
+        lock (_stallLock)
+        {
+            if (!result.ConnectionFailure)
+            {
+                _failingSince = null;
+                return;
+            }
+
+            _failingSince ??= now - options.Value.Mail.Smtp.Timeout;
+            since = _failingSince;
+        }
+
+        if (now - since >= _delivery.StallAfter)
+        {
+            _ = FailSendAsync(send.Id, Truncate($"The mail server has taken no message since {since:u}: {result.Detail}", 500));
+        }
+    }
+
+    private async Task FailSendAsync(long sendId, string reason)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var sends = scope.ServiceProvider.GetRequiredService<SendService>();
+        if (await sends.FailAsync(sendId, reason, CancellationToken.None))
+        {
+            LogSendFailed(sendId, reason);
+        }
+    }
+
+    /// <summary>Hands back what was claimed but never started, so a restart (or another instance) takes it at once.</summary>
+    private async Task ReleaseAsync(ChannelReader<DeliveryWork> work)
+    {
+        var ids = new List<long>();
+        while (work.TryRead(out var item))
+        {
+            ids.Add(item.Claim.Id);
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == Owner && d.State == DeliveryState.Claimed)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DeliveryState.Pending).SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeaseUntil, (DateTime?)null), CancellationToken.None);
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Send {SendId} materialised: {Recipients} recipients")]
+    private partial void LogMaterialised(long sendId, int recipients);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Send {SendId} failed: {Reason}")]
+    private partial void LogSendFailed(long sendId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be made; it will be retried")]
+    private partial void LogDeliveryError(Exception exception, long deliveryId);
+}

@@ -1,0 +1,269 @@
+using System.Data.Common;
+using Broadsheet.Data;
+using Broadsheet.Subscribers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Broadsheet.Delivery;
+
+/// <summary>
+/// The delivery engine's SQL, in one place, with the reason for each statement's shape beside it. The statements
+/// are the same on both providers except where a comment says otherwise (<c>FOR UPDATE SKIP LOCKED</c>).
+/// One store per DbContext; not thread-safe.
+/// </summary>
+public sealed class DeliveryStore(BroadsheetDb db)
+{
+    public const string DispatcherLease = "delivery-dispatcher";
+
+    // States are stored as their enum names (EF's string conversion), so the SQL names them the same way.
+    private const string Pending = nameof(DeliveryState.Pending);
+    private const string Claimed = nameof(DeliveryState.Claimed);
+    private const string Deferred = nameof(DeliveryState.Deferred);
+    private const string Unknown = nameof(DeliveryState.Unknown);
+
+    // SQLite: one process sends at a time. The lease row is taken or renewed by one conditional UPDATE: it succeeds
+    // when the row is free, expired, or already ours; the row is created once, idempotently.
+    private const string EnsureLeaseRow = """
+        INSERT INTO worker_leases ("Name", "Owner", "Until") VALUES (@name, NULL, @epoch)
+        ON CONFLICT ("Name") DO NOTHING
+        """;
+
+    private const string TakeLease = """
+        UPDATE worker_leases SET "Owner" = @owner, "Until" = @until
+        WHERE "Name" = @name AND ("Owner" IS NULL OR "Owner" = @owner OR "Until" < @now)
+        """;
+
+    // Only the lease holder claims on SQLite, so a claimed row that is not the holder's belongs to a process that
+    // died: hand it back at once rather than wait for its own lease (a restart after a crash resumes in seconds).
+    private const string ReleaseOrphans = """
+        UPDATE deliveries SET "State" = 'Pending', "LeaseOwner" = NULL, "LeaseUntil" = NULL
+        WHERE "State" = 'Claimed' AND "LeaseOwner" <> @owner
+        """;
+
+    private const string ReleaseLease = """UPDATE worker_leases SET "Owner" = NULL WHERE "Name" = @name AND "Owner" = @owner""";
+
+    // Materialising: the next chunk of eligible subscribers by primary key, so each chunk is one range scan and the
+    // cursor (the largest id done) makes it resumable. ON CONFLICT on the unique (send, subscriber) index makes a
+    // repeated chunk (a crash before the cursor moved, a second instance) harmless.
+    private const string ChunkEnd = """
+        SELECT MAX("Id") FROM (
+            SELECT "Id" FROM subscribers
+            WHERE "Id" > @after AND "Status" = 'Active' AND ("Languages" & @languages) <> 0
+            ORDER BY "Id" LIMIT @limit) AS chunk
+        """;
+
+    private const string MaterialiseChunk = """
+        INSERT INTO deliveries ("SendId", "SubscriberId", "State", "Attempts", "NextAttemptAt", "RetriedUnknown")
+        SELECT @send, "Id", 'Pending', 0, @now, FALSE FROM subscribers
+        WHERE "Id" > @after AND "Id" <= @upto AND "Status" = 'Active' AND ("Languages" & @languages) <> 0
+        ON CONFLICT ("SendId", "SubscriberId") DO NOTHING
+        """;
+
+    // The cursor moves only from where this worker found it: if another instance moved it first, this one's chunk
+    // was a duplicate (inserted nothing) and the update matches no row.
+    private const string AdvanceCursor = """
+        UPDATE sends SET "MaterialisedUpTo" = @upto, "Recipients" = "Recipients" + @added,
+            "Status" = CASE WHEN @last THEN 'Sending' ELSE "Status" END,
+            "StartedAt" = CASE WHEN @last THEN @now ELSE "StartedAt" END
+        WHERE "Id" = @send AND "MaterialisedUpTo" = @after AND "Status" = 'Materialising'
+        """;
+
+    // The claim, per send and per state: one range of the (State, SendId, NextAttemptAt) index, oldest first, so a
+    // big send's sent rows are never read again. PostgreSQL: SKIP LOCKED lets instances claim side by side without
+    // waiting for or taking each other's rows. SQLite has one writer and one dispatcher (the lease above), so the
+    // same statement without the locking clause is a single atomic conditional update.
+    private const string ClaimSelect = """
+        SELECT "Id" FROM deliveries
+        WHERE "State" = @state AND "SendId" = @send AND "NextAttemptAt" <= @now
+        ORDER BY "NextAttemptAt" LIMIT @limit
+        """;
+
+    // A claimed row whose lease has run out belonged to a worker that died: claim it again.
+    private const string ExpiredSelect = """
+        SELECT "Id" FROM deliveries
+        WHERE "State" = 'Claimed' AND "SendId" = @send AND "LeaseUntil" < @now
+        LIMIT @limit
+        """;
+
+    private const string ClaimUpdate = """
+        UPDATE deliveries SET "State" = 'Claimed', "LeaseOwner" = @owner, "LeaseUntil" = @until
+        WHERE "Id" IN ({0})
+        RETURNING "Id", "SendId", "SubscriberId", "Attempts", "RetriedUnknown"
+        """;
+
+    private const string RenewClaims = """
+        UPDATE deliveries SET "LeaseUntil" = @until WHERE "State" = 'Claimed' AND "LeaseOwner" = @owner
+        """;
+
+    // Written after the server's reply, and only while the lease is still ours: a worker that lost its lease (it
+    // stalled past it and another took the row) must not overwrite the other's result.
+    private const string Record = """
+        UPDATE deliveries SET "State" = @state, "Attempts" = "Attempts" + @attempted, "NextAttemptAt" = COALESCE(@next, "NextAttemptAt"),
+            "SentAt" = CASE WHEN @state = 'Sent' THEN @now ELSE "SentAt" END, "LastResult" = @result,
+            "RetriedUnknown" = @retried, "LeaseOwner" = NULL, "LeaseUntil" = NULL
+        WHERE "Id" = @id AND "LeaseOwner" = @owner AND "State" = 'Claimed'
+        """;
+
+    // A 5.1.x answer (no such mailbox): never mail it again, in the same transaction as the outcome.
+    private const string SuppressBounced = """
+        INSERT INTO suppressions ("AddressHash", "Reason", "CreatedAt") VALUES (@hash, 'Bounced', @now)
+        ON CONFLICT ("AddressHash") DO NOTHING
+        """;
+
+    private const string MarkBounced = """
+        UPDATE subscribers SET "Status" = 'Bounced', "UpdatedAt" = @now WHERE "Id" = @id AND "Status" IN ('Active', 'Pending')
+        """;
+
+    // A send is finished when nothing in it can still be sent.
+    private const string FinishSends = """
+        UPDATE sends SET "Status" = 'Finished', "FinishedAt" = @now
+        WHERE "Status" = 'Sending' AND NOT EXISTS (
+            SELECT 1 FROM deliveries d WHERE d."SendId" = sends."Id" AND d."State" IN ('Pending', 'Claimed', 'Deferred', 'Unknown'))
+        """;
+
+    private bool IsPostgres => db.Database.IsNpgsql();
+
+    /// <summary>Takes or renews the SQLite dispatcher lease; on PostgreSQL every instance may dispatch.</summary>
+    public async Task<bool> HoldDispatcherAsync(string owner, DateTime now, DateTime until, CancellationToken cancellationToken)
+    {
+        if (IsPostgres)
+        {
+            return true;
+        }
+
+        await ExecuteAsync(EnsureLeaseRow, cancellationToken, ("name", DispatcherLease), ("epoch", DateTime.UnixEpoch));
+        if (await ExecuteAsync(TakeLease, cancellationToken, ("name", DispatcherLease), ("owner", owner), ("until", until), ("now", now)) != 1)
+        {
+            return false;
+        }
+
+        await ExecuteAsync(ReleaseOrphans, cancellationToken, ("owner", owner));
+        return true;
+    }
+
+    public async Task ReleaseDispatcherAsync(string owner, CancellationToken cancellationToken)
+    {
+        if (!IsPostgres)
+        {
+            await ExecuteAsync(ReleaseLease, cancellationToken, ("name", DispatcherLease), ("owner", owner));
+        }
+    }
+
+    /// <summary>Writes the next chunk of a send's delivery rows; returns false when the send is fully materialised.</summary>
+    public async Task<bool> MaterialiseChunkAsync(Send send, int chunkSize, DateTime now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var languages = (int)NewsletterLanguagesExtensions.Of(send.Language);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var after = send.MaterialisedUpTo;
+        var end = await ScalarAsync<long?>(ChunkEnd, cancellationToken, ("after", after), ("languages", languages), ("limit", chunkSize));
+        var upto = end ?? after;
+        var added = end is null
+            ? 0
+            : await ExecuteAsync(MaterialiseChunk, cancellationToken, ("send", send.Id), ("now", now), ("after", after), ("upto", upto), ("languages", languages));
+        var last = end is null || added < chunkSize;
+        var moved = await ExecuteAsync(AdvanceCursor, cancellationToken,
+            ("upto", upto), ("added", added), ("last", last), ("now", now), ("send", send.Id), ("after", after));
+        if (moved == 0)
+        {
+            // Another worker got there first; its chunk stands, this one is dropped.
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        send.MaterialisedUpTo = upto;
+        send.Recipients += added;
+        return !last;
+    }
+
+    /// <summary>Claims up to <paramref name="limit"/> deliveries of one send: expired claims first, then retries, then new rows.</summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimAsync(long sendId, string owner, int limit, DateTime now, DateTime until, CancellationToken cancellationToken)
+    {
+        var claimed = new List<ClaimedDelivery>(limit);
+        string[] selects = [ExpiredSelect, ClaimSelect, ClaimSelect, ClaimSelect];
+        string?[] states = [null, Unknown, Deferred, Pending];
+        for (var i = 0; i < selects.Length && claimed.Count < limit; i++)
+        {
+            var select = selects[i] + (IsPostgres ? " FOR UPDATE SKIP LOCKED" : "");
+            var sql = ClaimUpdate.Replace("{0}", select, StringComparison.Ordinal);
+            await using var command = Command(sql,
+                ("owner", owner), ("until", until), ("send", sendId), ("now", now), ("limit", limit - claimed.Count), ("state", states[i] ?? Claimed));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new ClaimedDelivery(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetBoolean(4)));
+            }
+        }
+
+        return claimed;
+    }
+
+    public Task<int> RenewClaimsAsync(string owner, DateTime until, CancellationToken cancellationToken) =>
+        ExecuteAsync(RenewClaims, cancellationToken, ("owner", owner), ("until", until));
+
+    /// <summary>Writes a group of outcomes in one transaction (a group commit: one flush for many replies).</summary>
+    public async Task RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, string owner, DateTime now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var command = Command(Record,
+            ("state", ""), ("attempted", 0), ("next", DBNull.Value), ("now", now), ("result", DBNull.Value), ("retried", false), ("id", 0L), ("owner", owner));
+        command.Transaction = transaction.GetDbTransaction();
+        foreach (var outcome in outcomes)
+        {
+            command.Parameters["state"].Value = outcome.State.ToString();
+            command.Parameters["attempted"].Value = outcome.Attempted ? 1 : 0;
+            command.Parameters["next"].Value = outcome.NextAttemptAt is { } next ? next : DBNull.Value;
+            command.Parameters["result"].Value = outcome.LastResult is { } result ? result : DBNull.Value;
+            command.Parameters["retried"].Value = outcome.RetriedUnknown;
+            command.Parameters["id"].Value = outcome.DeliveryId;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId })
+            {
+                await ExecuteAsync(SuppressBounced, cancellationToken, ("hash", hash), ("now", now));
+                await ExecuteAsync(MarkBounced, cancellationToken, ("id", subscriberId), ("now", now));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public Task<int> FinishSendsAsync(DateTime now, CancellationToken cancellationToken) =>
+        ExecuteAsync(FinishSends, cancellationToken, ("now", now));
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? default : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private DbCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            connection.Open();
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Security;
+
+namespace Broadsheet.Delivery;
+
+/// <summary>
+/// Adds a DKIM-Signature (rsa-sha256, relaxed/relaxed) for the configured domain and selector to each outgoing
+/// message, or does nothing when <c>Broadsheet:Mail:Dkim</c> is not set. The key is read once, when the signer is
+/// made, so a missing key stops the start rather than the first send; one instance is shared by every sending
+/// thread (signing keeps no state between messages).
+/// </summary>
+public sealed class DkimMessageSigner
+{
+    /// <summary>
+    /// What a receiver shows or acts on: the author, the subject, the date, the one-click unsubscribe (RFC 8058 wants
+    /// List-Unsubscribe and List-Unsubscribe-Post covered by the signature) and how the body is to be read.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SignedHeaders =
+    [
+        "From", "Reply-To", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
+        "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
+    ];
+
+    // Named once more than they occur, so that a second From or Subject added on the way (to show the reader
+    // something else above a valid signature) breaks the signature instead.
+    private static readonly string[] Oversigned = ["From", "Subject"];
+
+    private readonly DkimSigner? _signer;
+
+    public DkimMessageSigner(IOptions<BroadsheetOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        Identity = DkimIdentity.FromOptions(options.Value.Mail.Dkim);
+        if (Identity is null)
+        {
+            return;
+        }
+
+        KeyFile = DkimKeyFile.PathFor(options.Value, Identity);
+        using var key = DkimKeyFile.Load(KeyFile, Identity);
+        var pkcs8 = key.ExportPkcs8PrivateKey();
+        try
+        {
+            _signer = new ClockedDkimSigner(PrivateKeyFactory.CreateKey(pkcs8), Identity, time);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>Whether messages are signed; false when <c>Broadsheet:Mail:Dkim:Domain</c> and <c>:Selector</c> are empty.</summary>
+    public bool Enabled => _signer is not null;
+
+    /// <summary>The domain and selector signed with; null when <see cref="Enabled"/> is false.</summary>
+    public DkimIdentity? Identity { get; }
+
+    /// <summary>The key file in use; null when <see cref="Enabled"/> is false.</summary>
+    public string? KeyFile { get; }
+
+    /// <summary>Signs <paramref name="message"/> as it will be written with <see cref="FormatOptions.Default"/>.</summary>
+    public void Sign(MimeMessage message) => Sign(message, FormatOptions.Default);
+
+    /// <summary>
+    /// Re-encodes the body for 7-bit transport (so no relay needs to convert it, which would break the body hash),
+    /// then signs. <paramref name="format"/> must be how the message will go out: MailKit writes headers differently
+    /// (<see cref="FormatOptions.International"/>) when an envelope address is not ASCII. Signing the same message
+    /// again (a retry) replaces this signer's earlier signature instead of adding a second one. Do not change the
+    /// message after signing it.
+    /// </summary>
+    public void Sign(MimeMessage message, FormatOptions format)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(format);
+        if (_signer is null)
+        {
+            return;
+        }
+
+        message.Prepare(EncodingConstraint.SevenBit);
+        RemoveOwnSignatures(message);
+        _signer.Sign(format, message, HeadersToSign(message));
+    }
+
+    // Only the headers the message has (plus the oversigned ones): naming an absent header would make a relay that
+    // adds it, as some add List-Id, break the signature.
+    private static List<string> HeadersToSign(MimeMessage message)
+    {
+        var names = new List<string>(SignedHeaders.Count + Oversigned.Length);
+        foreach (var name in SignedHeaders)
+        {
+            // MimeKit keeps the Content-* headers on the body, and signs them from there.
+            var headers = name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) ? message.Body?.Headers : message.Headers;
+            var count = headers is null ? 0 : headers.Count(h => h.Field.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var times = Oversigned.Contains(name, StringComparer.OrdinalIgnoreCase) ? count + 1 : count;
+            names.AddRange(Enumerable.Repeat(name, times));
+        }
+
+        return names;
+    }
+
+    private void RemoveOwnSignatures(MimeMessage message)
+    {
+        var own = message.Headers
+            .Where(h => h.Id == HeaderId.DkimSignature && SignsFor(h.Value, Identity!))
+            .ToList();
+        foreach (var header in own)
+        {
+            message.Headers.Remove(header);
+        }
+    }
+
+    private static bool SignsFor(string signature, DkimIdentity identity)
+    {
+        var tags = signature.Split(';')
+            .Select(t => t.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .GroupBy(p => p[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => string.Concat(g.First()[1].Where(c => !char.IsWhiteSpace(c))), StringComparer.OrdinalIgnoreCase);
+        return tags.TryGetValue("d", out var d) && d.Equals(identity.Domain, StringComparison.OrdinalIgnoreCase)
+            && tags.TryGetValue("s", out var s) && s.Equals(identity.Selector, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // MimeKit stamps t= from the system clock; the project's time comes from the injected TimeProvider.
+    private sealed class ClockedDkimSigner : DkimSigner
+    {
+        private readonly TimeProvider _time;
+
+        public ClockedDkimSigner(AsymmetricKeyParameter key, DkimIdentity identity, TimeProvider time)
+            : base(key, identity.Domain, identity.Selector, DkimSignatureAlgorithm.RsaSha256)
+        {
+            _time = time;
+            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+        }
+
+        protected override long GetTimestamp() => _time.GetUtcNow().ToUnixTimeSeconds();
+    }
+}
