@@ -42,6 +42,8 @@ public static class BroadsheetHost
         builder.Services.AddSingleton(gate);
 
         var app = builder.Build();
+        // A DKIM setting without its key must stop the start with a clear message, not surface at the first send.
+        app.Services.GetRequiredService<DkimMessageSigner>();
         _ = PrepareAsync(app, options, gate);
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ErrorPages.HandleExceptionAsync, AllowStatusCode404Response = true });
