@@ -1,6 +1,7 @@
 using Broadsheet.Delivery;
 using Broadsheet.Data;
 using Broadsheet.Publishing;
+using Broadsheet.Web.Api;
 using Broadsheet.Web.Site;
 using Microsoft.AspNetCore.OutputCaching;
 using System.Text.Encodings.Web;
@@ -27,6 +28,7 @@ public static class BroadsheetHost
         var options = builder.Services.AddBroadsheet(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPostPublisher>();
         builder.Services.AddHostedService<DeliveryWorker>();
+        builder.Services.AddHostedService<BounceWorker>();
         // The delivery worker finishes in-flight mail within its drain time; the host waits a little longer than that.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = DeliveryDispatcher.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddRazorComponents();
@@ -69,6 +71,7 @@ public static class BroadsheetHost
 
         app.MapHealthChecks("/healthz");
         app.MapSubscriptions();
+        app.MapApi();
         app.MapSite();
         return app;
     }

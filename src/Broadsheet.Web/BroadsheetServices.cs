@@ -37,6 +37,8 @@ internal static class BroadsheetServices
         services.AddSingleton<DeliveryComposer>();
         services.AddSingleton<DeliveryDispatcher>();
         services.AddScoped<SendService>();
+        services.AddScoped<BounceProcessor>();
+        services.AddSingleton<BounceMailbox>();
         services.AddScoped<SubscriptionService>();
         return options;
     }

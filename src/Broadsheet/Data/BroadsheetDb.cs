@@ -20,6 +20,7 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<Send> Sends => Set<Send>();
     public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
     public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
+    public DbSet<BounceEvent> BounceEvents => Set<BounceEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -127,6 +128,19 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             delivery.HasIndex(d => d.SubscriberId);
             delivery.HasOne<Send>().WithMany().HasForeignKey(d => d.SendId).OnDelete(DeleteBehavior.Cascade);
             delivery.HasOne<Subscriber>().WithMany().HasForeignKey(d => d.SubscriberId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<BounceEvent>(bounce =>
+        {
+            bounce.ToTable("bounce_events");
+            bounce.Property(b => b.Kind).HasConversion<string>().HasMaxLength(16);
+            bounce.Property(b => b.Status).HasMaxLength(16);
+            // Soft bounces of one subscriber in the last 30 days.
+            bounce.HasIndex(b => new { b.SubscriberId, b.At });
+            // One report per delivery and kind: a bounce polled twice (or posted to the webhook too) counts once.
+            bounce.HasIndex(b => new { b.DeliveryId, b.Kind }).IsUnique();
+            bounce.HasOne<Subscriber>().WithMany().HasForeignKey(b => b.SubscriberId).OnDelete(DeleteBehavior.Cascade);
+            bounce.HasOne<DeliveryRecord>().WithMany().HasForeignKey(b => b.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<WorkerLease>(lease =>

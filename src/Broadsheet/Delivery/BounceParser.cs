@@ -20,6 +20,7 @@ namespace Broadsheet.Delivery;
 /// </remarks>
 public static partial class BounceParser
 {
+    // Server text longer than this is cut before it is cleaned (see Clean).
     private const int MaxInspectedLineLength = 4_096;
 
     // Bodies are only searched for a status code; a failure notice says it near the top.
@@ -32,7 +33,8 @@ public static partial class BounceParser
 
     private static readonly string[] DaemonNames = ["mail delivery system", "mail delivery subsystem", "mailer-daemon", "postmaster"];
 
-    private static readonly string[] FailureSubjects =
+    // Subjects are compared after Fold(), as the auto-reply ones below are.
+    private static readonly string[] FailureSubjects = Folded(
     [
         "undelivered mail returned to sender",
         "delivery status notification (failure)",
@@ -47,18 +49,18 @@ public static partial class BounceParser
         "could not be delivered",
         "تعذر التسليم",
         "فشل التسليم",
-    ];
+    ]);
 
-    private static readonly string[] DelaySubjects =
+    private static readonly string[] DelaySubjects = Folded(
     [
         "delivery status notification (delay)",
         "delivery delayed",
         "delayed mail",
         "delivery delay notification",
         "warning: could not send message",
-    ];
+    ]);
 
-    // Compared after Fold(), so Arabic spellings with or without hamza, madda, diacritics or tatweel all match.
+    // Arabic spellings with or without hamza, madda, diacritics or tatweel all fold to the same text.
     private static readonly string[] AutoReplySubjectStarts = Folded(
     [
         "out of office",
@@ -78,11 +80,9 @@ public static partial class BounceParser
         "رد آلي",
         "الرد الآلي",
         "إجابة تلقائية",
-        "خارج المكتب",
-        "أنا خارج المكتب",
     ]);
 
-    // Lotus Notes and some webmails put the notice after the person's name.
+    // Lotus Notes and some webmails put the notice after the person's name; Arabic ones anywhere ("أنا خارج المكتب").
     private static readonly string[] AutoReplySubjectParts = Folded([" is out of the office", "(out of office)", "خارج المكتب"]);
 
     /// <summary>Reads one mail; never throws for what the mail contains (an unreadable one is a NotABounce that says why).</summary>

@@ -28,6 +28,8 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
     private readonly SemaphoreSlim slots;
     private readonly ConcurrentStack<SmtpConnection> idle = new();
     private readonly SmtpRateLimiter limiter;
+    // Cancels the waits for the rate limit (up to an hour with MessagesPerHour), so closing never waits on them.
+    private readonly CancellationTokenSource closing = new();
     private int disposed;
 
     /// <param name="options">The relay.</param>
@@ -62,7 +64,7 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
         var connection = idle.TryPop(out var pooled) ? pooled : new SmtpConnection(options, time);
         try
         {
-            await limiter.WaitAsync(cancellationToken);
+            await WaitForRateLimitAsync(cancellationToken);
             return await SendWithRetriesAsync(connection, message, cancellationToken);
         }
         finally
@@ -80,6 +82,7 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
             return;
         }
 
+        await closing.CancelAsync();
         // Holding every slot means no send is in flight; each one is bounded by the relay timeouts.
         for (var i = 0; i < options.Connections; i++)
         {
@@ -95,6 +98,24 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
 
         // Senders that were waiting for a slot wake up, see the transport is closed and say so.
         slots.Release(options.Connections);
+    }
+
+    private async Task WaitForRateLimitAsync(CancellationToken cancellationToken)
+    {
+        if (!limiter.IsLimited)
+        {
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing.Token);
+        try
+        {
+            await limiter.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(SmtpTransport), "The SMTP transport was closed while the message waited for its rate limit.");
+        }
     }
 
     private async Task<TransportResult> SendWithRetriesAsync(SmtpConnection connection, OutgoingMessage message, CancellationToken cancellationToken)

@@ -7,4 +7,10 @@ public enum ConsentAction
     Unsubscribe,
     Resubscribe,
     PreferencesChanged,
+
+    /// <summary>The address bounced for good (or softly three times in 30 days): mail stopped, not the reader's choice.</summary>
+    Bounced,
+
+    /// <summary>The reader marked a newsletter as spam: treated as an unsubscribe.</summary>
+    Complained,
 }

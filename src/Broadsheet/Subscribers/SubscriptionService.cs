@@ -210,6 +210,42 @@ public sealed partial class SubscriptionService(
         return subscriber;
     }
 
+    /// <summary>
+    /// Stops mail to a subscriber whose address bounced for good, or who complained (marked us as spam), and
+    /// suppresses the address. Idempotent; false when there is no such subscriber.
+    /// </summary>
+    public async Task<bool> StopForFeedbackAsync(long subscriberId, SubscriberStatus status, string source, CancellationToken cancellationToken = default)
+    {
+        if (status is not (SubscriberStatus.Bounced or SubscriberStatus.Complained))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Only bounced or complained.");
+        }
+
+        var subscriber = await db.Subscribers.FirstOrDefaultAsync(s => s.Id == subscriberId, cancellationToken);
+        if (subscriber is null)
+        {
+            return false;
+        }
+
+        var now = Now;
+        if (subscriber.Status != status)
+        {
+            subscriber.Status = status;
+            subscriber.UpdatedAt = now;
+            subscriber.ConfirmationNonce = null;
+            if (status == SubscriberStatus.Complained)
+            {
+                subscriber.UnsubscribedAt = now;
+            }
+
+            Record(subscriber, status == SubscriberStatus.Bounced ? ConsentAction.Bounced : ConsentAction.Complained, source, now);
+        }
+
+        await SuppressAsync(subscriber, status == SubscriberStatus.Bounced ? SuppressionReason.Bounced : SuppressionReason.Complained, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
     private async Task<Subscriber?> PendingForTokenAsync(string? token, CancellationToken cancellationToken)
     {
         if (tokens.Validate(token, ConfirmPurpose) is not { } payload)

@@ -25,16 +25,29 @@ public sealed class TestServices : IAsyncDisposable
     public static async Task<TestServices> CreateAsync(DatabaseProvider provider, DateTimeOffset? now = null) =>
         await CreateAsync(await TestEnvironment.CreateAsync(provider), now);
 
+    /// <summary>With extra settings (e.g. <c>Broadsheet:Mail:Delivery:MaxAttempts</c>) and services (e.g. a scripted transport).</summary>
+    public static async Task<TestServices> CreateAsync(
+        DatabaseProvider provider, IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null, DateTimeOffset? now = null) =>
+        await CreateAsync(await TestEnvironment.CreateAsync(provider), now, settings, configure);
+
     /// <summary>Services on an existing environment, e.g. to look at what a CLI child process wrote.</summary>
-    public static async Task<TestServices> CreateAsync(TestEnvironment environment, DateTimeOffset? now = null)
+    public static async Task<TestServices> CreateAsync(
+        TestEnvironment environment, DateTimeOffset? now = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(environment.Settings()).Build();
+        var all = environment.Settings();
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton<RecordingChangeListener>();
         services.AddSingleton<global::Broadsheet.Publishing.IContentChangeListener>(sp => sp.GetRequiredService<RecordingChangeListener>());
+        configure?.Invoke(services);
         services.AddBroadsheet(configuration);
         var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await using (var scope = built.CreateAsyncScope())

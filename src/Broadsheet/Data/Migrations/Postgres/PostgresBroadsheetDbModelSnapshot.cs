@@ -37,6 +37,42 @@ namespace Broadsheet.Data.Migrations.Postgres
                     b.ToTable("post_authors", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Delivery.BounceEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("SubscriberId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("SubscriberId", "At");
+
+                    b.ToTable("bounce_events", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Delivery.DeliveryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -489,6 +525,21 @@ namespace Broadsheet.Data.Migrations.Postgres
                     b.HasOne("Broadsheet.Publishing.Post", null)
                         .WithMany()
                         .HasForeignKey("PostsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broadsheet.Delivery.BounceEvent", b =>
+                {
+                    b.HasOne("Broadsheet.Delivery.DeliveryRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broadsheet.Subscribers.Subscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -32,6 +32,40 @@ namespace Broadsheet.Data.Migrations.Sqlite
                     b.ToTable("post_authors", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Delivery.BounceEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SubscriberId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId", "Kind")
+                        .IsUnique();
+
+                    b.HasIndex("SubscriberId", "At");
+
+                    b.ToTable("bounce_events", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Delivery.DeliveryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -468,6 +502,21 @@ namespace Broadsheet.Data.Migrations.Sqlite
                     b.HasOne("Broadsheet.Publishing.Post", null)
                         .WithMany()
                         .HasForeignKey("PostsId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broadsheet.Delivery.BounceEvent", b =>
+                {
+                    b.HasOne("Broadsheet.Delivery.DeliveryRecord", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broadsheet.Subscribers.Subscriber", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriberId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
