@@ -32,6 +32,9 @@ public sealed partial class DeliveryDispatcher(
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
     private readonly DeliveryOptions _delivery = options.Value.Mail.Delivery;
+
+    // Claimed and not yet recorded, in this process: "idle" means none of these and nothing due.
+    private int _inFlight;
     private readonly object _stallLock = new();
     private DateTime? _failingSince;
 
@@ -57,7 +60,7 @@ public sealed partial class DeliveryDispatcher(
         var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
         var recorder = new OutcomeRecorder(scopes, Owner, time);
         var recording = recorder.RunAsync(hardStop.Token);
-        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, hardStop.Token), CancellationToken.None)).ToArray();
+        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, stopping, hardStop.Token), CancellationToken.None)).ToArray();
         try
         {
             await ClaimLoopAsync(work.Writer, untilIdle, stopping);
@@ -89,7 +92,7 @@ public sealed partial class DeliveryDispatcher(
             if (!await store.HoldDispatcherAsync(Owner, now, now + _delivery.Lease, stopping))
             {
                 // Another process sends from this SQLite database; wait for its lease to lapse.
-                if (untilIdle && !await AnyWorkAsync(db, stopping))
+                if (untilIdle && !await AnyWorkAsync(db, now, stopping))
                 {
                     return;
                 }
@@ -112,10 +115,20 @@ public sealed partial class DeliveryDispatcher(
                 continue;
             }
 
-            if (untilIdle && !await AnyWorkAsync(db, stopping))
+            if (untilIdle)
             {
-                await store.ReleaseDispatcherAsync(Owner, stopping);
-                return;
+                if (Volatile.Read(ref _inFlight) > 0)
+                {
+                    // What is in flight may come back due at once (an unknown outcome is retried straight away).
+                    await Task.Delay(5, stopping);
+                    continue;
+                }
+
+                if (!await AnyWorkAsync(db, Now, stopping))
+                {
+                    await store.ReleaseDispatcherAsync(Owner, stopping);
+                    return;
+                }
             }
 
             await signal.WaitAsync(_delivery.PollInterval, stopping);
@@ -158,6 +171,7 @@ public sealed partial class DeliveryDispatcher(
             foreach (var claim in claims)
             {
                 var subscriber = subscribers.GetValueOrDefault(claim.SubscriberId);
+                Interlocked.Increment(ref _inFlight);
                 await work.WriteAsync(new DeliveryWork(claim, send, subscriber, subscriber is not null && suppressed.Contains(subscriber.Id)), stopping);
             }
         }
@@ -180,17 +194,24 @@ public sealed partial class DeliveryDispatcher(
         return found.Select(h => byHash[Convert.ToHexString(h)]).ToHashSet();
     }
 
-    private static Task<bool> AnyWorkAsync(BroadsheetDb db, CancellationToken stopping) =>
-        db.Sends.AnyAsync(s => s.Status == SendStatus.Materialising || s.Status == SendStatus.Sending, stopping);
+    /// <summary>Whether anything can be done now: a send to materialise, or a delivery of a running send that is due.</summary>
+    private static async Task<bool> AnyWorkAsync(BroadsheetDb db, DateTime now, CancellationToken stopping) =>
+        await db.Sends.AnyAsync(s => s.Status == SendStatus.Materialising, stopping)
+        || await db.Deliveries.AnyAsync(
+            d => db.Sends.Any(s => s.Id == d.SendId && s.Status == SendStatus.Sending)
+                 && (((d.State == DeliveryState.Pending || d.State == DeliveryState.Deferred || d.State == DeliveryState.Unknown) && d.NextAttemptAt <= now)
+                     || (d.State == DeliveryState.Claimed && d.LeaseUntil < now)),
+            stopping);
 
-    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, CancellationToken hardStop)
+    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, CancellationToken stopping, CancellationToken hardStop)
     {
         await using var scope = scopes.CreateAsyncScope();
         var composer = scope.ServiceProvider.GetRequiredService<DeliveryComposer>();
         var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
-        while (await work.WaitToReadAsync(CancellationToken.None))
+        // After a stop no new message is started: what is queued is handed back, what is in flight finishes.
+        while (!stopping.IsCancellationRequested && await work.WaitToReadAsync(CancellationToken.None))
         {
-            if (!work.TryRead(out var item))
+            if (stopping.IsCancellationRequested || !work.TryRead(out var item))
             {
                 continue;
             }
@@ -214,7 +235,14 @@ public sealed partial class DeliveryDispatcher(
             }
 
             // Wait for the write before the next message: at most one unrecorded message per sender.
-            await recorder.RecordAsync(outcome);
+            try
+            {
+                await recorder.RecordAsync(outcome);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
         }
     }
 
@@ -231,7 +259,11 @@ public sealed partial class DeliveryDispatcher(
 
         var result = await transport.SendAsync(message, hardStop);
         var now = Now;
-        NoteStall(item.Send, result, now);
+        if (Stalled(result, now) is { } since)
+        {
+            await FailSendAsync(item.Send.Id, Truncate($"The mail server has taken no message since {since:u}: {result.Detail}", 500));
+        }
+
         var detail = Truncate($"{result.StatusCode} {result.EnhancedCode} {result.Detail}".Trim(), 300);
         switch (result.Outcome)
         {
@@ -266,24 +298,20 @@ public sealed partial class DeliveryDispatcher(
     /// A transport that takes nothing (refused, timed out, black-holed) for <see cref="DeliveryOptions.StallAfter"/>
     /// fails the send with the reason, so an operator sees it instead of a send that never ends.
     /// </summary>
-    private void NoteStall(Send send, TransportResult result, DateTime now)
+    /// <returns>Since when nothing has been taken, when that is longer than allowed; otherwise null.</returns>
+    private DateTime? Stalled(TransportResult result, DateTime now)
     {
-        DateTime? since;
         lock (_stallLock)
         {
             if (!result.ConnectionFailure)
             {
                 _failingSince = null;
-                return;
+                return null;
             }
 
+            // The first failure was noticed only after the transport's timeout ran out: count from when it began.
             _failingSince ??= now - options.Value.Mail.Smtp.Timeout;
-            since = _failingSince;
-        }
-
-        if (now - since >= _delivery.StallAfter)
-        {
-            _ = FailSendAsync(send.Id, Truncate($"The mail server has taken no message since {since:u}: {result.Detail}", 500));
+            return now - _failingSince >= _delivery.StallAfter ? _failingSince : null;
         }
     }
 
@@ -304,6 +332,7 @@ public sealed partial class DeliveryDispatcher(
         while (work.TryRead(out var item))
         {
             ids.Add(item.Claim.Id);
+            Interlocked.Decrement(ref _inFlight);
         }
 
         if (ids.Count == 0)

@@ -25,6 +25,7 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
     private readonly SmtpOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<SmtpTransport> logger;
+    private readonly int connections;
     private readonly SemaphoreSlim slots;
     private readonly ConcurrentStack<SmtpConnection> idle = new();
     private readonly SmtpRateLimiter limiter;
@@ -44,7 +45,8 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
         this.time = time;
         this.logger = logger;
         Name = name;
-        slots = new SemaphoreSlim(options.Connections, options.Connections);
+        connections = options.Connections;
+        slots = new SemaphoreSlim(connections, connections);
         limiter = new SmtpRateLimiter(options.MessagesPerSecond, options.MessagesPerHour, time);
     }
 
@@ -84,7 +86,7 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
 
         await closing.CancelAsync();
         // Holding every slot means no send is in flight; each one is bounded by the relay timeouts.
-        for (var i = 0; i < options.Connections; i++)
+        for (var i = 0; i < connections; i++)
         {
             await slots.WaitAsync();
         }
@@ -97,7 +99,7 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
         }
 
         // Senders that were waiting for a slot wake up, see the transport is closed and say so.
-        slots.Release(options.Connections);
+        slots.Release(connections);
     }
 
     private async Task WaitForRateLimitAsync(CancellationToken cancellationToken)
@@ -122,11 +124,20 @@ public sealed partial class SmtpTransport : IMailTransport, IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
+            var reused = connection.IsOpen;
             var opened = connection.Opened;
             var result = await connection.SendAsync(message, cancellationToken);
             if (connection.Opened != opened)
             {
                 LogOpened(Name, connection.Opened);
+            }
+
+            if (result.MayRetry && reused)
+            {
+                // A pooled connection the server had closed while idle (or after its per-session quota) is the usual
+                // case and says nothing about the relay: open a fresh one at once, without spending a try.
+                attempt--;
+                continue;
             }
 
             if (!result.MayRetry || attempt == Attempts)
