@@ -6,8 +6,8 @@ namespace Broadsheet.Tests.Delivery;
 
 public sealed class BounceParserTests
 {
-    private const string OurVerp = "bounces+d123-1a2b3c4d@example.org";
-    private const string OurMessageId = "d123.s45@example.org";
+    internal const string OurVerp = "bounces+d123-1a2b3c4d@example.org";
+    internal const string OurMessageId = "d123.s45@example.org";
 
     // Postfix's shape: a human part, the RFC 3464 fields, the original attached whole. Postfix also marks its
     // bounces Auto-Submitted: auto-replied, which must not make this an auto-reply.
@@ -90,7 +90,7 @@ public sealed class BounceParserTests
         Samira
         """;
 
-    private const string DelayedMailboxFull = """
+    internal const string DelayedMailboxFull = """
         From: Mail Delivery System <MAILER-DAEMON@relay.example.org>
         To: bounces+d200-0f0f0f0f@example.org
         Subject: Delayed Mail (still being retried)
@@ -184,7 +184,7 @@ public sealed class BounceParserTests
         """;
 
     // RFC 5965: the complaint arrives at the feedback-loop address; only the quoted original names our VERP address.
-    private const string AbuseReport = """
+    internal const string AbuseReport = """
         From: Feedback Loop <fbl@mailbox-provider.example>
         To: fbl@example.org
         Subject: Complaint about message from 192.0.2.10
@@ -227,7 +227,7 @@ public sealed class BounceParserTests
         --arf-part--
         """;
 
-    private const string Rfc3834AutoReply = """
+    internal const string Rfc3834AutoReply = """
         From: Karim Nassar <karim@reader.example>
         To: bounces+d5-abcdef01@example.org
         Subject: Re: The Ledger: first half of November

@@ -34,11 +34,18 @@ public sealed class TestSite : IAsyncDisposable
         await StartAsync(await TestEnvironment.CreateAsync(provider), demoContent, services, ownsEnvironment: true);
 
     /// <summary>Starts a host on an existing environment, e.g. to restart "the app" on the same database.</summary>
-    public static async Task<TestSite> StartAsync(TestEnvironment environment, bool demoContent, Action<IServiceCollection>? services, bool ownsEnvironment)
+    /// <param name="settings">Configuration on top of the environment's, e.g. a webhook secret or a transport.</param>
+    public static async Task<TestSite> StartAsync(
+        TestEnvironment environment, bool demoContent, Action<IServiceCollection>? services, bool ownsEnvironment, IDictionary<string, string?>? settings = null)
     {
         var app = BroadsheetHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(environment.Settings(demoContent));
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             services?.Invoke(builder.Services);
