@@ -20,6 +20,9 @@ internal static class BroadsheetCli
             SendsCommand.Create(),
             SendsCommand.Deliver(),
         };
-        return await root.Parse(args).InvokeAsync();
+        // On Ctrl+C or SIGTERM the action's token is cancelled; `deliver` then finishes the mail in flight, which
+        // may take the dispatcher's whole drain time, so the process is not cut off after System.CommandLine's 2 s.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = Broadsheet.Delivery.DeliveryDispatcher.DrainTimeout + TimeSpan.FromSeconds(5) };
+        return await root.Parse(args).InvokeAsync(invocation);
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class DeliveryDispatcher(
 
     // Claimed and not yet recorded, in this process: "idle" means none of these and nothing due.
     private int _inFlight;
+    private DateTime _lastRenewal;
     private readonly object _stallLock = new();
     private DateTime? _failingSince;
 
@@ -82,57 +83,80 @@ public sealed partial class DeliveryDispatcher(
     private async Task ClaimLoopAsync(ChannelWriter<DeliveryWork> work, bool untilIdle, CancellationToken stopping)
     {
         var renewEvery = _delivery.Lease / 3;
-        var lastRenewal = DateTime.MinValue;
+        _lastRenewal = DateTime.MinValue;
         while (!stopping.IsCancellationRequested)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
-            var store = new DeliveryStore(db);
-            var now = Now;
-            if (!await store.HoldDispatcherAsync(Owner, now, now + _delivery.Lease, stopping))
+            bool more;
+            try
             {
-                // Another process sends from this SQLite database; wait for its lease to lapse.
-                if (untilIdle && !await AnyWorkAsync(db, now, stopping))
-                {
-                    return;
-                }
-
-                await signal.WaitAsync(_delivery.PollInterval, stopping);
+                more = await ClaimOnceAsync(work, untilIdle, renewEvery, stopping);
+            }
+            catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException or TimeoutException && !stopping.IsCancellationRequested)
+            {
+                // The database hiccuped (a restart, a deadlock victim, a lock timeout): try again shortly, never crash.
+                LogClaimError(exception);
+                await Task.Delay(_delivery.PollInterval, time, stopping);
                 continue;
             }
 
-            if (now - lastRenewal >= renewEvery)
+            if (!more)
             {
-                await store.RenewClaimsAsync(Owner, now + _delivery.Lease, stopping);
-                lastRenewal = now;
+                return;
             }
+        }
+    }
 
-            await MaterialiseAsync(db, store, stopping);
-            var claimed = await ClaimAsync(db, store, work, stopping);
-            await store.FinishSendsAsync(Now, stopping);
-            if (claimed > 0)
+    /// <returns>False when running until idle and nothing is left.</returns>
+    private async Task<bool> ClaimOnceAsync(ChannelWriter<DeliveryWork> work, bool untilIdle, TimeSpan renewEvery, CancellationToken stopping)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        var store = new DeliveryStore(db);
+        var now = Now;
+        if (!await store.HoldDispatcherAsync(Owner, now, now + _delivery.Lease, stopping))
+        {
+            // Another process sends from this SQLite database; wait for its lease to lapse.
+            if (untilIdle && !await AnyWorkAsync(db, now, stopping))
             {
-                continue;
-            }
-
-            if (untilIdle)
-            {
-                if (Volatile.Read(ref _inFlight) > 0)
-                {
-                    // What is in flight may come back due at once (an unknown outcome is retried straight away).
-                    await Task.Delay(5, stopping);
-                    continue;
-                }
-
-                if (!await AnyWorkAsync(db, Now, stopping))
-                {
-                    await store.ReleaseDispatcherAsync(Owner, stopping);
-                    return;
-                }
+                return false;
             }
 
             await signal.WaitAsync(_delivery.PollInterval, stopping);
+            return true;
         }
+
+        if (now - _lastRenewal >= renewEvery)
+        {
+            await store.RenewClaimsAsync(Owner, now + _delivery.Lease, stopping);
+            _lastRenewal = now;
+        }
+
+        await MaterialiseAsync(db, store, stopping);
+        var claimed = await ClaimAsync(db, store, work, stopping);
+        await store.FinishSendsAsync(Now, stopping);
+        if (claimed > 0)
+        {
+            return true;
+        }
+
+        if (untilIdle)
+        {
+            if (Volatile.Read(ref _inFlight) > 0)
+            {
+                // What is in flight may come back due at once (an unknown outcome is retried straight away).
+                await Task.Delay(5, stopping);
+                return true;
+            }
+
+            if (!await AnyWorkAsync(db, Now, stopping))
+            {
+                await store.ReleaseDispatcherAsync(Owner, stopping);
+                return false;
+            }
+        }
+
+        await signal.WaitAsync(_delivery.PollInterval, stopping);
+        return true;
     }
 
     private async Task MaterialiseAsync(BroadsheetDb db, DeliveryStore store, CancellationToken stopping)
@@ -353,6 +377,9 @@ public sealed partial class DeliveryDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Send {SendId} failed: {Reason}")]
     private partial void LogSendFailed(long sendId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming deliveries failed; trying again shortly")]
+    private partial void LogClaimError(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} could not be made; it will be retried")]
     private partial void LogDeliveryError(Exception exception, long deliveryId);

@@ -91,8 +91,10 @@ public sealed class DeliveryStore(BroadsheetDb db)
         RETURNING "Id", "SendId", "SubscriberId", "Attempts", "RetriedUnknown"
         """;
 
+    // In id order, as the outcome writer locks its rows, so the two never wait for each other in a circle.
     private const string RenewClaims = """
-        UPDATE deliveries SET "LeaseUntil" = @until WHERE "State" = 'Claimed' AND "LeaseOwner" = @owner
+        UPDATE deliveries SET "LeaseUntil" = @until
+        WHERE "Id" IN (SELECT "Id" FROM deliveries WHERE "State" = 'Claimed' AND "LeaseOwner" = @owner ORDER BY "Id"{0})
         """;
 
     // Written after the server's reply, and only while the lease is still ours: a worker that lost its lease (it
@@ -200,7 +202,7 @@ public sealed class DeliveryStore(BroadsheetDb db)
     }
 
     public Task<int> RenewClaimsAsync(string owner, DateTime until, CancellationToken cancellationToken) =>
-        ExecuteAsync(RenewClaims, cancellationToken, ("owner", owner), ("until", until));
+        ExecuteAsync(RenewClaims.Replace("{0}", IsPostgres ? " FOR UPDATE" : "", StringComparison.Ordinal), cancellationToken, ("owner", owner), ("until", until));
 
     /// <summary>Writes a group of outcomes in one transaction (a group commit: one flush for many replies).</summary>
     public async Task RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, string owner, DateTime now, CancellationToken cancellationToken)
@@ -210,7 +212,9 @@ public sealed class DeliveryStore(BroadsheetDb db)
         await using var command = Command(Record,
             ("state", ""), ("attempted", 0), ("next", DBNull.Value), ("now", now), ("result", DBNull.Value), ("retried", false), ("id", 0L), ("owner", owner));
         command.Transaction = transaction.GetDbTransaction();
-        foreach (var outcome in outcomes)
+
+        // Rows are locked in id order, the order every multi-row statement here uses (no deadlock on PostgreSQL).
+        foreach (var outcome in outcomes.OrderBy(o => o.DeliveryId))
         {
             command.Parameters["state"].Value = outcome.State.ToString();
             command.Parameters["attempted"].Value = outcome.Attempted ? 1 : 0;
