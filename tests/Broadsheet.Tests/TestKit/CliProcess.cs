@@ -13,6 +13,20 @@ public static class CliProcess
     /// <summary>Runs with extra environment variables, which override the environment's own settings.</summary>
     public static async Task<Result> RunAsync(TestEnvironment environment, IReadOnlyDictionary<string, string?> variables, params string[] args)
     {
+        using var process = Process.Start(StartInfo(environment, variables, args)) ?? throw new InvalidOperationException("dotnet did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts a long-running command (e.g. <c>deliver</c>) that the test stops, kills or waits for.</summary>
+    public static RunningCli Start(TestEnvironment environment, IReadOnlyDictionary<string, string?> variables, params string[] args) =>
+        new(Process.Start(StartInfo(environment, variables, args)) ?? throw new InvalidOperationException("dotnet did not start"));
+
+    private static ProcessStartInfo StartInfo(TestEnvironment environment, IReadOnlyDictionary<string, string?> variables, string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -37,11 +51,6 @@ public static class CliProcess
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await output, await error);
+        return start;
     }
 }

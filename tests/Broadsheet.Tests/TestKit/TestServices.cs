@@ -11,6 +11,8 @@ public sealed class TestServices : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
+    private bool _ownsEnvironment;
+
     private TestServices(TestEnvironment environment, ServiceProvider provider, FakeTimeProvider clock)
     {
         Environment = environment;
@@ -23,14 +25,14 @@ public sealed class TestServices : IAsyncDisposable
     public RecordingChangeListener Changes => _provider.GetRequiredService<RecordingChangeListener>();
 
     public static async Task<TestServices> CreateAsync(DatabaseProvider provider, DateTimeOffset? now = null) =>
-        await CreateAsync(await TestEnvironment.CreateAsync(provider), now);
+        (await CreateAsync(await TestEnvironment.CreateAsync(provider), now)).OwningEnvironment();
 
     /// <summary>With extra settings (e.g. <c>Broadsheet:Mail:Delivery:MaxAttempts</c>) and services (e.g. a scripted transport).</summary>
     public static async Task<TestServices> CreateAsync(
         DatabaseProvider provider, IDictionary<string, string?> settings, Action<IServiceCollection>? configure = null, DateTimeOffset? now = null) =>
-        await CreateAsync(await TestEnvironment.CreateAsync(provider), now, settings, configure);
+        (await CreateAsync(await TestEnvironment.CreateAsync(provider), now, settings, configure)).OwningEnvironment();
 
-    /// <summary>Services on an existing environment, e.g. to look at what a CLI child process wrote.</summary>
+    /// <summary>Services on an existing environment, e.g. to look at what a CLI child process wrote; the caller keeps the environment.</summary>
     public static async Task<TestServices> CreateAsync(
         TestEnvironment environment, DateTimeOffset? now = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
@@ -58,6 +60,12 @@ public sealed class TestServices : IAsyncDisposable
         return new TestServices(environment, built, clock);
     }
 
+    private TestServices OwningEnvironment()
+    {
+        _ownsEnvironment = true;
+        return this;
+    }
+
     public AsyncServiceScope Scope() => _provider.CreateAsyncScope();
 
     /// <summary>Runs work in a fresh scope (a fresh DbContext), as one request would.</summary>
@@ -70,6 +78,9 @@ public sealed class TestServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _provider.DisposeAsync();
-        await Environment.DisposeAsync();
+        if (_ownsEnvironment)
+        {
+            await Environment.DisposeAsync();
+        }
     }
 }
