@@ -164,12 +164,13 @@ public sealed partial class DeliveryDispatcher(
         var sends = await db.Sends.Where(s => s.Status == SendStatus.Materialising).OrderBy(s => s.Id).ToListAsync(stopping);
         foreach (var send in sends)
         {
+            var started = time.GetTimestamp();
             while (await store.MaterialiseChunkAsync(send, MaterialiseChunk, Now, stopping))
             {
                 // Each chunk commits on its own; a crash resumes after the last one.
             }
 
-            LogMaterialised(send.Id, send.Recipients);
+            LogMaterialised(send.Id, send.Recipients, (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
@@ -372,8 +373,8 @@ public sealed partial class DeliveryDispatcher(
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Send {SendId} materialised: {Recipients} recipients")]
-    private partial void LogMaterialised(long sendId, int recipients);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Send {SendId} materialised: {Recipients} recipients in {Milliseconds} ms")]
+    private partial void LogMaterialised(long sendId, int recipients, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Send {SendId} failed: {Reason}")]
     private partial void LogSendFailed(long sendId, string reason);
