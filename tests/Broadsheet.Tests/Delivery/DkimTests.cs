@@ -367,7 +367,7 @@ public sealed class DkimTests : IDisposable
     }
 
     /// <summary>Serves the published TXT record the way DNS would, parsing it from its zone-file strings.</summary>
-    private sealed class PublishedRecordLocator(DkimDnsRecord record) : DkimPublicKeyLocatorBase
+    internal sealed class PublishedRecordLocator(DkimDnsRecord record) : DkimPublicKeyLocatorBase
     {
         public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default)
         {
