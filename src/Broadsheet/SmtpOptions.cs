@@ -23,8 +23,12 @@ public sealed class SmtpOptions
     /// <summary>At most this many messages in any sliding hour through this relay (a provider's quota); 0: no limit.</summary>
     public int MessagesPerHour { get; set; }
 
-    /// <summary>How long one SMTP command may wait for the server's reply before the connection counts as dead.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long one SMTP command may wait for the server's reply before the connection counts as dead. With the
+    /// delivery's stall limit (45 s) this makes a relay that takes connections but never answers fail its send
+    /// within a minute: two timed-out tries, ten seconds apart.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Accept a certificate that does not validate (a relay with a self-signed certificate on a private network).</summary>
     public bool AcceptInvalidCertificate { get; set; }

@@ -105,4 +105,89 @@ public sealed class SmtpDeliveryTests
         Assert.Single(server.Messages, m => m.Recipients.Single() == "full@example.org");
         Assert.Equal(SendStatus.Finished, (await services.InScopeAsync(sp => sp.GetRequiredService<BroadsheetDb>().Sends.AsNoTracking().SingleAsync(s => s.Id == send.Id, Ct))).Status);
     }
+
+    [Fact]
+    public async Task A_black_holed_relay_fails_the_send_within_a_minute_with_its_reason_and_resume_finishes_it()
+    {
+        await using var server = SmtpTestServer.Start();
+        server.Faults.BlackHole = true;
+        // The default timeouts: this is what a newsroom gets.
+        var settings = SmtpSettings(server);
+        await using var site = await TestSite.StartAsync(await TestEnvironment.CreateAsync(DatabaseProvider.Sqlite), demoContent: false, services: null, ownsEnvironment: true, settings);
+        await using var services = await TestServices.CreateAsync(site.Environment);
+        await DeliveryDispatcherTests.AddSubscriberAsync(services, "patient@example.org");
+        Send send;
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            send = await scope.ServiceProvider.GetRequiredService<SendService>().CreateCampaignAsync("en", "Into the void", "<p>x</p>", "x", Ct);
+        }
+
+        var started = DateTime.UtcNow;
+        Send current;
+        do
+        {
+            await Task.Delay(200, Ct);
+            await using var scope = site.Services.CreateAsyncScope();
+            current = await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Sends.AsNoTracking().SingleAsync(s => s.Id == send.Id, Ct);
+        }
+        while (current.Status != SendStatus.Failed && DateTime.UtcNow - started < TimeSpan.FromSeconds(90));
+
+        Assert.Equal(SendStatus.Failed, current.Status);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromMinutes(1), $"failed after {DateTime.UtcNow - started}");
+        Assert.Contains("taken no message", current.FailureReason, StringComparison.Ordinal);
+        Assert.Empty(server.Messages);
+
+        // The relay answers again; an operator resumes the send and it goes out.
+        server.Faults.BlackHole = false;
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<SendService>().ResumeAsync(send.Id, Ct));
+        }
+
+        await server.WaitForAsync(1, TimeSpan.FromSeconds(30), Ct);
+        await site.MailSettledAsync();
+        Assert.Equal(["patient@example.org"], server.Messages.Select(m => m.Recipients.Single()));
+    }
+
+    [Fact]
+    public async Task The_host_reads_bounces_from_the_mailbox_and_deletes_what_it_handled()
+    {
+        await using var server = SmtpTestServer.Start();
+        var settings = SmtpSettings(server);
+        await using var environment = await TestEnvironment.CreateAsync(DatabaseProvider.Sqlite);
+        await using var services = await TestServices.CreateAsync(environment);
+        var subscriberId = await DeliveryDispatcherTests.AddSubscriberAsync(services, "reader@example.org");
+        ReceivedMail sent;
+        await using (var site = await TestSite.StartAsync(environment, demoContent: false, services: null, ownsEnvironment: false, settings))
+        {
+            await using var scope = site.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<SendService>().CreateCampaignAsync("en", "News", "<p>x</p>", "x", Ct);
+            await server.WaitForAsync(1, TimeSpan.FromSeconds(20), Ct);
+            await site.MailSettledAsync();
+            sent = server.Messages.Single();
+        }
+
+        var bounce = BounceParserTests.PostfixHardBounce
+            .Replace(BounceParserTests.OurVerp, sent.EnvelopeSender, StringComparison.Ordinal)
+            .Replace(BounceParserTests.OurMessageId, sent.MessageId, StringComparison.Ordinal);
+        await using var mailbox = new Pop3TestServer("bounces", "mailbox-secret", [bounce, BounceParserTests.PersonalReply]);
+
+        // The same data folder and database, started again with the mailbox configured.
+        settings["Broadsheet:Mail:Bounces:Protocol"] = "Pop3";
+        settings["Broadsheet:Mail:Bounces:Host"] = "127.0.0.1";
+        settings["Broadsheet:Mail:Bounces:Port"] = mailbox.Port.ToString(CultureInfo.InvariantCulture);
+        settings["Broadsheet:Mail:Bounces:Security"] = "None";
+        settings["Broadsheet:Mail:Bounces:Username"] = "bounces";
+        settings["Broadsheet:Mail:Bounces:Password"] = "mailbox-secret";
+        await using var restarted = await TestSite.StartAsync(environment, demoContent: false, services: null, ownsEnvironment: false, settings);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (mailbox.Messages.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Empty(mailbox.Messages);
+        var subscriber = await services.InScopeAsync(sp => sp.GetRequiredService<BroadsheetDb>().Subscribers.AsNoTracking().SingleAsync(s => s.Id == subscriberId, Ct));
+        Assert.Equal(SubscriberStatus.Bounced, subscriber.Status);
+    }
 }
