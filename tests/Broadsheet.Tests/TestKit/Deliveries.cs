@@ -19,7 +19,8 @@ public static class Deliveries
             await using (var scope = services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
-                if (!await db.Deliveries.AnyAsync(d => Open.Contains(d.State)))
+                // A send still being materialised has rows to come.
+                if (!await db.Sends.AnyAsync(s => s.Status == SendStatus.Materialising) && !await db.Deliveries.AnyAsync(d => Open.Contains(d.State)))
                 {
                     return;
                 }

@@ -49,7 +49,8 @@ public sealed class RunningCli : IAsyncDisposable
     /// <summary>SIGTERM, as a service manager or a container runtime stops a process, then waits for it to exit.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        // The shell's own kill, so the test needs no procps on a minimal machine.
+        using (var kill = Process.Start("sh", ["-c", "kill -TERM " + _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill!.WaitForExitAsync();
         }
