@@ -108,7 +108,7 @@ internal static class SendsCommand
             foreach (var send in sends)
             {
                 var states = string.Join(", ", counts.Where(c => c.SendId == send.Id).OrderBy(c => c.State).Select(c => $"{c.State.ToString().ToLowerInvariant()} {c.Count}"));
-                await Console.Out.WriteLineAsync($"{send.Id}\t{send.Kind}\t{send.Language}\t{send.Status}\t{send.Recipients} recipients\t{states}\t{send.Subject}");
+                await Console.Out.WriteLineAsync($"{send.Id}\t{send.Kind}\t{send.Language}\t{send.Status}\t{send.Recipients} recipient{(send.Recipients == 1 ? "" : "s")}\t{states}\t{send.Subject}");
                 if (send.FailureReason is not null)
                 {
                     await Console.Out.WriteLineAsync($"\treason: {send.FailureReason}");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Broadsheet.Privacy;
 using Broadsheet.Subscribers;
 using Microsoft.Extensions.Options;
@@ -126,7 +127,11 @@ public sealed class DeliveryComposer(
         body.Replace(Send.UnsubscribeUrlPlaceholder, unsubscribeUrl, StringComparison.Ordinal)
             .Replace(Send.PreferencesUrlPlaceholder, preferencesUrl, StringComparison.Ordinal);
 
-    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    // RFC 2919's list name is a phrase: quoted when it is ASCII, left bare otherwise so that MimeKit can encode it as
+    // an RFC 2047 word (an encoded word may not stand inside quotes).
+    private static string Quote(string text) => Ascii.IsValid(text)
+        ? "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
+        : text.Replace("\"", "", StringComparison.Ordinal);
 
     private static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..];
 }

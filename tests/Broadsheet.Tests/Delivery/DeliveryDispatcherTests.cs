@@ -113,6 +113,9 @@ public sealed class DeliveryDispatcherTests
         Assert.Contains("Subject: =?utf-8?", headers, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("أهم", headers, StringComparison.Ordinal);
 
+        // The Arabic list name is an encoded word of its own, never one inside quotes (which readers would show raw).
+        Assert.Matches(@"List-Id: =\?utf-8\?[bq]\?[^""]+\?= <newsletter\.ledger\.example>", headers);
+
         var unsubscribe = message.Headers[HeaderId.ListUnsubscribe]!;
         Assert.Matches(@"^<https://ledger\.example/unsubscribe/[A-Za-z0-9_.-]+>, <mailto:bounces@ledger\.example\?subject=unsubscribe%20[A-Za-z0-9_.-]+>$", unsubscribe);
         Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
