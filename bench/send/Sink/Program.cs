@@ -1,0 +1,107 @@
+// Usage: Sink
+// Runs the test kit's SMTP server (plain SMTP, messages counted, their bytes not kept) on 127.0.0.1 and a port the
+// system chooses, and prints "listening 127.0.0.1 PORT" on the first line. A "count" line on standard input, and
+// SIGTERM or Ctrl+C (which also stop it), print one line of figures:
+//   accepted=N first_to_last_s=S rate=R connections=C
+// first_to_last_s is the time from the first accepted message to the last, as this process saw them, so a sender's
+// start-up and shutdown stay out of the rate; it is measured here the same way for every sender.
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Broadsheet.Tests.TestKit;
+
+if (args.Length != 0)
+{
+    await Console.Error.WriteLineAsync("usage: Sink   (then read the port from the first line of output)");
+    return 2;
+}
+
+var time = TimeProvider.System;
+using var stop = new CancellationTokenSource();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+// Benchmarks send tens of thousands of messages; only the count matters, so the bytes are not kept.
+await using var server = SmtpTestServer.Start(new SmtpTestServerOptions { KeepContent = false });
+await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"listening {server.Host} {server.Port}"));
+
+// Polled rather than hooked: the server has no per-message event, and a 2 ms poll costs nothing next to the
+// messages while keeping both ends of the interval within 2 ms.
+long first = 0, last = 0;
+var seen = 0;
+var watch = WatchAsync(stop.Token);
+_ = Task.Run(() => ReadCommandsAsync(stop.Token), CancellationToken.None);
+
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // SIGTERM or Ctrl+C: the figures below, then the server closes.
+}
+
+await watch;
+await Console.Out.WriteLineAsync(Figures());
+return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
+
+async Task WatchAsync(CancellationToken cancellationToken)
+{
+    using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2), time);
+    try
+    {
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            Observe();
+        }
+    }
+    catch (OperationCanceledException)
+    {
+        Observe();
+    }
+}
+
+void Observe()
+{
+    var count = server.MessageCount;
+    if (count == Volatile.Read(ref seen))
+    {
+        return;
+    }
+
+    var now = time.GetTimestamp();
+    if (Volatile.Read(ref seen) == 0)
+    {
+        Volatile.Write(ref first, now);
+    }
+
+    Volatile.Write(ref last, now);
+    Volatile.Write(ref seen, count);
+}
+
+async Task ReadCommandsAsync(CancellationToken cancellationToken)
+{
+    // Standard input at its end (a background job reads /dev/null) only means nobody will ask.
+    while (!cancellationToken.IsCancellationRequested && await Console.In.ReadLineAsync(cancellationToken) is { } line)
+    {
+        if (line.Trim().Equals("count", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Out.WriteLineAsync(Figures());
+        }
+    }
+}
+
+string Figures()
+{
+    var count = Volatile.Read(ref seen);
+    var seconds = count > 1 ? time.GetElapsedTime(Volatile.Read(ref first), Volatile.Read(ref last)).TotalSeconds : 0;
+    // The first message opens the interval, so it is not counted in the rate.
+    var rate = seconds > 0 ? (count - 1) / seconds : 0;
+    return string.Create(CultureInfo.InvariantCulture,
+        $"accepted={count} first_to_last_s={seconds:0.000} rate={rate:0} connections={server.ConnectionsOpened}");
+}
