@@ -58,13 +58,14 @@ public sealed partial class DeliveryDispatcher(
         // In-flight work gets its own token: a stop stops the claiming at once, and the senders only after the drain.
         using var hardStop = new CancellationTokenSource();
         await using var stopRegistration = stopping.Register(() => hardStop.CancelAfter(DrainTimeout));
-        var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
+        // Room for two batches: the next one is claimed while the senders work through the current one.
+        var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(2 * Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
         var recorder = new OutcomeRecorder(scopes, Owner, time);
         var recording = recorder.RunAsync(hardStop.Token);
         var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, stopping, hardStop.Token), CancellationToken.None)).ToArray();
         try
         {
-            await ClaimLoopAsync(work.Writer, untilIdle, stopping);
+            await ClaimLoopAsync(work, untilIdle, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -80,7 +81,7 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task ClaimLoopAsync(ChannelWriter<DeliveryWork> work, bool untilIdle, CancellationToken stopping)
+    private async Task ClaimLoopAsync(Channel<DeliveryWork> work, bool untilIdle, CancellationToken stopping)
     {
         var renewEvery = _delivery.Lease / 3;
         _lastRenewal = DateTime.MinValue;
@@ -107,8 +108,15 @@ public sealed partial class DeliveryDispatcher(
     }
 
     /// <returns>False when running until idle and nothing is left.</returns>
-    private async Task<bool> ClaimOnceAsync(ChannelWriter<DeliveryWork> work, bool untilIdle, TimeSpan renewEvery, CancellationToken stopping)
+    private async Task<bool> ClaimOnceAsync(Channel<DeliveryWork> work, bool untilIdle, TimeSpan renewEvery, CancellationToken stopping)
     {
+        if (work.Reader.Count >= _delivery.BatchSize && Now - _lastRenewal < renewEvery)
+        {
+            // The senders have a batch in hand and the leases are fresh: nothing to ask the database yet.
+            await Task.Delay(10, stopping);
+            return true;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
         var store = new DeliveryStore(db);
@@ -131,13 +139,22 @@ public sealed partial class DeliveryDispatcher(
             _lastRenewal = now;
         }
 
+        if (work.Reader.Count >= _delivery.BatchSize)
+        {
+            // A batch is still waiting for the senders: claim more only when it is nearly through, so claims never
+            // pile up past their lease (renewed above) with a slow or rate-limited relay.
+            return true;
+        }
+
         await MaterialiseAsync(db, store, stopping);
-        var claimed = await ClaimAsync(db, store, work, stopping);
-        await store.FinishSendsAsync(Now, stopping);
+        var claimed = await ClaimAsync(db, store, work.Writer, stopping);
         if (claimed > 0)
         {
             return true;
         }
+
+        // Only when there was nothing to claim can a send have ended; checking after every batch cost a scan each time.
+        await store.FinishSendsAsync(Now, stopping);
 
         if (untilIdle)
         {

@@ -13,7 +13,7 @@ namespace Broadsheet.Delivery;
 /// made, so a missing key stops the start rather than the first send; one instance is shared by every sending
 /// thread (signing keeps no state between messages).
 /// </summary>
-public sealed class DkimMessageSigner
+public sealed class DkimMessageSigner : IDisposable
 {
     /// <summary>
     /// What a receiver shows or acts on: the author, the subject, the date, the one-click unsubscribe (RFC 8058 wants
@@ -29,7 +29,7 @@ public sealed class DkimMessageSigner
     // something else above a valid signature) breaks the signature instead.
     private static readonly string[] Oversigned = ["From", "Subject"];
 
-    private readonly DkimSigner? _signer;
+    private readonly ClockedDkimSigner? _signer;
 
     public DkimMessageSigner(IOptions<BroadsheetOptions> options, TimeProvider time)
     {
@@ -46,13 +46,15 @@ public sealed class DkimMessageSigner
         var pkcs8 = key.ExportPkcs8PrivateKey();
         try
         {
-            _signer = new ClockedDkimSigner(PrivateKeyFactory.CreateKey(pkcs8), Identity, time);
+            _signer = new ClockedDkimSigner(PrivateKeyFactory.CreateKey(pkcs8), pkcs8, Identity, time);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(pkcs8);
         }
     }
+
+    public void Dispose() => _signer?.Dispose();
 
     /// <summary>Whether messages are signed; false when <c>Broadsheet:Mail:Dkim:Domain</c> and <c>:Selector</c> are empty.</summary>
     public bool Enabled => _signer is not null;
@@ -127,18 +129,43 @@ public sealed class DkimMessageSigner
     }
 
     // MimeKit stamps t= from the system clock; the project's time comes from the injected TimeProvider.
-    private sealed class ClockedDkimSigner : DkimSigner
+    // It also signs with .NET's RSA (OpenSSL) rather than BouncyCastle's managed arithmetic: several times faster.
+    private sealed class ClockedDkimSigner : DkimSigner, IDisposable
     {
         private readonly TimeProvider _time;
 
-        public ClockedDkimSigner(AsymmetricKeyParameter key, DkimIdentity identity, TimeProvider time)
+        // One RSA object per sending thread: an RSA instance is not documented as safe to share between threads.
+        private readonly ThreadLocal<RSA> _rsa;
+
+        public ClockedDkimSigner(AsymmetricKeyParameter key, byte[] pkcs8, DkimIdentity identity, TimeProvider time)
             : base(key, identity.Domain, identity.Selector, DkimSignatureAlgorithm.RsaSha256)
         {
             _time = time;
+            var parameters = RsaParametersOf(pkcs8);
+            _rsa = new ThreadLocal<RSA>(() => RSA.Create(parameters), trackAllValues: true);
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
             BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
         }
 
         protected override long GetTimestamp() => _time.GetUtcNow().ToUnixTimeSeconds();
+
+        protected override ISigner CreateSigningContext() => new OpenSslRsaSha256Signer(_rsa.Value!);
+
+        public void Dispose()
+        {
+            foreach (var rsa in _rsa.Values)
+            {
+                rsa.Dispose();
+            }
+
+            _rsa.Dispose();
+        }
+
+        private static RSAParameters RsaParametersOf(byte[] pkcs8)
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            return rsa.ExportParameters(includePrivateParameters: true);
+        }
     }
 }

@@ -103,7 +103,23 @@ internal sealed class SmtpConnection(SmtpOptions options, TimeProvider time) : I
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, guard.Token);
         try
         {
-            await client.ConnectAsync(options.Host, options.Port, SocketOptions(options.Security), linked.Token);
+            // Our own socket, to turn Nagle's algorithm off: MailKit writes a message in 4 KiB pieces, and with Nagle the
+            // last piece of every message waits for the server's delayed ACK (about 40 ms), which capped a connection
+            // at some 20 messages a second (bench/send).
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                using var connectTimeout = new CancellationTokenSource(options.Timeout, time);
+                using var connecting = CancellationTokenSource.CreateLinkedTokenSource(linked.Token, connectTimeout.Token);
+                await socket.ConnectAsync(options.Host, options.Port, connecting.Token);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            await client.ConnectAsync(socket, options.Host, options.Port, SocketOptions(options.Security), linked.Token);
             if (options.Username.Length > 0)
             {
                 await client.AuthenticateAsync(options.Username, options.Password, linked.Token);
