@@ -16,10 +16,12 @@ namespace Broadsheet.Tests.Delivery;
 /// </summary>
 public sealed class DeliveryCrashTests
 {
-    private const int Recipients = 20_000;
     private const int Ineligible = 300;
     private const int Connections = 4;
-    private const int Kills = 10;
+
+    // CI size by default; bench/send/crash.sh runs the same test with 100,000 recipients and 50 kills.
+    private static readonly int Recipients = SizeFrom("BROADSHEET_CRASH_RECIPIENTS", 20_000);
+    private static readonly int Kills = SizeFrom("BROADSHEET_CRASH_KILLS", 10);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -134,6 +136,9 @@ public sealed class DeliveryCrashTests
             Assert.Empty(duplicates);
         }
     }
+
+    private static int SizeFrom(string variable, int ciSize) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0 ? size : ciSize;
 
     private static long DeliveryIdOf(ReceivedMail mail) =>
         DeliveryComposer.DeliveryIdOf(mail.MessageId) ?? throw new InvalidOperationException("A message without our Message-ID reached the server.");
