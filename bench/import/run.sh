@@ -288,17 +288,5 @@ if [[ $WRITE_DOC != 1 ]]; then
 fi
 
 # Replace only this benchmark's section, so other benchmarks' sections and any notes survive.
-if [[ ! -f $DOC ]]; then
-    printf '# Benchmarks\n\nFigures written by the scripts in `bench/` (see `bench/README.md`). Each compares against a limit\nmeasured in the same run.\n' >"$DOC"
-fi
-if grep -q '^<!-- bench/import:start -->$' "$DOC"; then
-    awk -v section="$section" '
-        $0 == "<!-- bench/import:start -->" { while ((getline line < section) > 0) print line; skipping = 1; next }
-        $0 == "<!-- bench/import:end -->" { skipping = 0; next }
-        !skipping { print }
-    ' "$DOC" >"$WORK/benchmarks.md"
-else
-    { cat "$DOC"; echo; cat "$section"; } >"$WORK/benchmarks.md"
-fi
-cp "$WORK/benchmarks.md" "$DOC"
+bash "$ROOT/bench/lib/write-section.sh" bench/import "$section" "$DOC"
 log "wrote ${DOC#"$ROOT"/}"

@@ -541,17 +541,5 @@ if [[ $WRITE_DOC != 1 ]]; then
 fi
 
 # Replace only this benchmark's section, so other benchmarks' sections and any notes survive.
-if [[ ! -f $DOC ]]; then
-    printf '# Benchmarks\n\nFigures written by the scripts in `bench/` (see `bench/README.md`). Each compares against a limit\nmeasured in the same run.\n' >"$DOC"
-fi
-if grep -q '^<!-- bench/send:start -->$' "$DOC"; then
-    awk -v section="$section" '
-        $0 == "<!-- bench/send:start -->" { while ((getline line < section) > 0) print line; skipping = 1; next }
-        $0 == "<!-- bench/send:end -->" { skipping = 0; next }
-        !skipping { print }
-    ' "$DOC" >"$WORK/benchmarks.md"
-else
-    { cat "$DOC"; echo; cat "$section"; } >"$WORK/benchmarks.md"
-fi
-cp "$WORK/benchmarks.md" "$DOC"
+bash "$ROOT/bench/lib/write-section.sh" bench/send "$section" "$DOC"
 log "wrote ${DOC#"$ROOT"/}"
