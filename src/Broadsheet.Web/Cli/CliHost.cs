@@ -22,5 +22,12 @@ internal static class CliHost
         return host;
     }
 
+    /// <summary>A command's refusal: the message on standard error, exit code 1.</summary>
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 1;
+    }
+
     public static BroadsheetOptions Options(this IHost host) => host.Services.GetRequiredService<IOptions<BroadsheetOptions>>().Value;
 }

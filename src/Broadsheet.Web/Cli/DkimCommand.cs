@@ -31,7 +31,7 @@ internal static class DkimCommand
             // Checked before the configuration is read, which creates the data folder: bad input writes nothing.
             if (!DkimIdentity.TryCreate(result.GetValue(domain), result.GetValue(selector), out var identity, out var problem))
             {
-                return Fail(problem);
+                return CliHost.Fail(problem);
             }
 
             BroadsheetOptions options;
@@ -41,14 +41,14 @@ internal static class DkimCommand
             }
             catch (InvalidOperationException e)
             {
-                return Fail(e.Message);
+                return CliHost.Fail(e.Message);
             }
 
             var path = DkimKeyFile.DefaultPath(options.DataDirectory, identity);
             var overwrite = result.GetValue(force);
             if (File.Exists(path) && !overwrite)
             {
-                return Fail(
+                return CliHost.Fail(
                     $"a key for {identity.RecordName} already exists in {path}. To rotate, make a key under a new selector " +
                     $"(dkim init --domain {identity.Domain} --selector NEW-SELECTOR); pass --force only to replace this one.");
             }
@@ -60,7 +60,7 @@ internal static class DkimCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return Fail($"the key could not be written to {path}: {e.Message}");
+                return CliHost.Fail($"the key could not be written to {path}: {e.Message}");
             }
 
             Console.Out.WriteLine($"""
@@ -107,7 +107,7 @@ internal static class DkimCommand
                     identity = DkimIdentity.FromOptions(options.Mail.Dkim);
                     if (identity is null)
                     {
-                        return Fail(
+                        return CliHost.Fail(
                             "DKIM is not configured: set Broadsheet__Mail__Dkim__Domain and Broadsheet__Mail__Dkim__Selector " +
                             "(run `dkim init --domain D --selector S` first), or give --domain and --selector.");
                     }
@@ -119,7 +119,7 @@ internal static class DkimCommand
                     var configured = options.Mail.Dkim;
                     if (!DkimIdentity.TryCreate(result.GetValue(domain) ?? configured.Domain, result.GetValue(selector) ?? configured.Selector, out identity, out var problem))
                     {
-                        return Fail(problem);
+                        return CliHost.Fail(problem);
                     }
 
                     path = DkimKeyFile.DefaultPath(options.DataDirectory, identity);
@@ -132,7 +132,7 @@ internal static class DkimCommand
             catch (InvalidOperationException e)
             {
                 // A DkimConfigurationException, or another configuration mistake: both already say what to fix.
-                return Fail(e.Message);
+                return CliHost.Fail(e.Message);
             }
         });
         return command;
@@ -152,11 +152,5 @@ internal static class DkimCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         return builder.Services.AddBroadsheet(builder.Configuration);
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
     }
 }

@@ -25,12 +25,12 @@ internal static class ImportCommand
                 var language = (result.GetValue(lang) ?? "").Trim().ToLowerInvariant();
                 if (!Language.IsSupported(language))
                 {
-                    return Fail($"--lang must be ar or en, not \"{result.GetValue(lang)}\".");
+                    return CliHost.Fail($"--lang must be ar or en, not \"{result.GetValue(lang)}\".");
                 }
 
                 if (!Enum.TryParse<PostKind>(result.GetValue(kind), ignoreCase: true, out var postKind) || !Enum.IsDefined(postKind))
                 {
-                    return Fail($"--kind must be report, news or design, not \"{result.GetValue(kind)}\".");
+                    return CliHost.Fail($"--kind must be report, news or design, not \"{result.GetValue(kind)}\".");
                 }
 
                 // Everything is read and checked before the database is touched: a bad file writes nothing.
@@ -38,7 +38,7 @@ internal static class ImportCommand
                 var postTitle = string.IsNullOrWhiteSpace(result.GetValue(title)) ? parsed.Title : result.GetValue(title)!.Trim();
                 if (string.IsNullOrWhiteSpace(postTitle))
                 {
-                    return Fail("The file has no title line: give one with --title \"…\".");
+                    return CliHost.Fail("The file has no title line: give one with --title \"…\".");
                 }
 
                 using var host = await CliHost.StartAsync(cancellationToken);
@@ -66,11 +66,11 @@ internal static class ImportCommand
             }
             catch (ImportException e)
             {
-                return Fail(e.Message);
+                return CliHost.Fail(e.Message);
             }
             catch (PublishingException e)
             {
-                return Fail(e.Message);
+                return CliHost.Fail(e.Message);
             }
         });
 
@@ -79,10 +79,4 @@ internal static class ImportCommand
 
     private static string[] Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
-    }
 }

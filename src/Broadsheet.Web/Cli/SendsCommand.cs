@@ -66,7 +66,7 @@ internal static class SendsCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return Fail($"cannot read the body: {e.Message}");
+                return CliHost.Fail($"cannot read the body: {e.Message}");
             }
 
             using var host = await CliHost.StartAsync(cancellationToken);
@@ -81,7 +81,7 @@ internal static class SendsCommand
             }
             catch (ArgumentException e)
             {
-                return Fail(e.Message.Split(" (Parameter", 2)[0]);
+                return CliHost.Fail(e.Message.Split(" (Parameter", 2)[0]);
             }
         });
         return command;
@@ -131,18 +131,12 @@ internal static class SendsCommand
             var sendId = result.GetValue(id);
             if (!await scope.ServiceProvider.GetRequiredService<SendService>().ResumeAsync(sendId, cancellationToken))
             {
-                return Fail($"send {sendId} is not a failed send (see `sends list`).");
+                return CliHost.Fail($"send {sendId} is not a failed send (see `sends list`).");
             }
 
             await Console.Out.WriteLineAsync($"Send {sendId} resumed.");
             return 0;
         });
         return command;
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
     }
 }

@@ -60,12 +60,12 @@ internal static class SubscribersCommand
             {
                 if (!string.Equals(result.GetValue(newsletter)?.Trim(), "digest", StringComparison.OrdinalIgnoreCase))
                 {
-                    return Fail($"--newsletter must be digest, the only newsletter, not \"{result.GetValue(newsletter)}\".");
+                    return CliHost.Fail($"--newsletter must be digest, the only newsletter, not \"{result.GetValue(newsletter)}\".");
                 }
 
                 if (!SubscriberImporter.TryParseLanguages(result.GetValue(lang), out var languages))
                 {
-                    return Fail($"--lang must be en, ar or both, not \"{result.GetValue(lang)}\".");
+                    return CliHost.Fail($"--lang must be en, ar or both, not \"{result.GetValue(lang)}\".");
                 }
 
                 // The whole file is checked before the database is touched: a bad file writes nothing.
@@ -101,11 +101,11 @@ internal static class SubscribersCommand
             }
             catch (SubscriberImportException e)
             {
-                return Fail(e.Message);
+                return CliHost.Fail(e.Message);
             }
             catch (DbException e)
             {
-                return Fail($"the database stopped the import: {e.Message} What was committed before stays; run the import again to finish.");
+                return CliHost.Fail($"the database stopped the import: {e.Message} What was committed before stays; run the import again to finish.");
             }
         });
         return command;
@@ -122,17 +122,17 @@ internal static class SubscribersCommand
             var overwrite = result.GetValue(force);
             if (Directory.Exists(path))
             {
-                return Fail($"'{path}' is a directory: give the path of the CSV file to write.");
+                return CliHost.Fail($"'{path}' is a directory: give the path of the CSV file to write.");
             }
 
             if (File.Exists(path) && !overwrite)
             {
-                return Fail($"'{path}' already exists: choose another name, or pass --force to replace it.");
+                return CliHost.Fail($"'{path}' already exists: choose another name, or pass --force to replace it.");
             }
 
             if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
             {
-                return Fail($"The folder '{folder}' does not exist.");
+                return CliHost.Fail($"The folder '{folder}' does not exist.");
             }
 
             using var host = await CliHost.StartAsync(cancellationToken);
@@ -164,11 +164,11 @@ internal static class SubscribersCommand
             }
             catch (CryptographicException)
             {
-                return Fail("A stored address cannot be decrypted: the privacy key is not the one this database was written with. Nothing was exported.");
+                return CliHost.Fail("A stored address cannot be decrypted: the privacy key is not the one this database was written with. Nothing was exported.");
             }
             catch (IOException e) when (!overwrite && File.Exists(path))
             {
-                return Fail($"'{path}' appeared while exporting: nothing was replaced ({e.Message}).");
+                return CliHost.Fail($"'{path}' appeared while exporting: nothing was replaced ({e.Message}).");
             }
             finally
             {
@@ -186,7 +186,7 @@ internal static class SubscribersCommand
         {
             if (!EmailAddress.TryParse(result.GetValue(email), out var address, out var error))
             {
-                return Fail(EmailAddressMessages.For(error, Language.English));
+                return CliHost.Fail(EmailAddressMessages.For(error, Language.English));
             }
 
             using var host = await CliHost.StartAsync(cancellationToken);
@@ -197,7 +197,7 @@ internal static class SubscribersCommand
             var subscriber = await db.Subscribers.AsNoTracking().Include(s => s.Consents).FirstOrDefaultAsync(s => s.EmailIndex == index, cancellationToken);
             if (subscriber is null)
             {
-                return Fail("no subscriber with that address");
+                return CliHost.Fail("no subscriber with that address");
             }
 
             var hash = protector.SuppressionHash(address.Value);
@@ -223,13 +223,13 @@ internal static class SubscribersCommand
         {
             if (!EmailAddress.TryParse(result.GetValue(email), out var address, out var error))
             {
-                return Fail(EmailAddressMessages.For(error, Language.English));
+                return CliHost.Fail(EmailAddressMessages.For(error, Language.English));
             }
 
             var confirmed = result.GetValue(yes);
             if (!confirmed && Console.IsInputRedirected)
             {
-                return Fail("pass --yes to erase without a prompt");
+                return CliHost.Fail("pass --yes to erase without a prompt");
             }
 
             using var host = await CliHost.StartAsync(cancellationToken);
@@ -239,7 +239,7 @@ internal static class SubscribersCommand
             var id = await db.Subscribers.Where(s => s.EmailIndex == index).Select(s => (long?)s.Id).FirstOrDefaultAsync(cancellationToken);
             if (id is null)
             {
-                return Fail("no subscriber with that address");
+                return CliHost.Fail("no subscriber with that address");
             }
 
             if (!confirmed)
@@ -250,14 +250,14 @@ internal static class SubscribersCommand
                 var answer = (await Console.In.ReadLineAsync(cancellationToken))?.Trim();
                 if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
                 {
-                    return Fail("not erased");
+                    return CliHost.Fail("not erased");
                 }
             }
 
             var eraser = ActivatorUtilities.CreateInstance<SubscriberEraser>(scope.ServiceProvider);
             if (!await eraser.EraseAsync(address, cancellationToken))
             {
-                return Fail("no subscriber with that address");
+                return CliHost.Fail("no subscriber with that address");
             }
 
             await Console.Out.WriteLineAsync("erased");
@@ -391,12 +391,6 @@ internal static class SubscribersCommand
                 task.Value = task.MaxValue;
                 return outcome;
             });
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return 1;
     }
 
     // Progress<T> would post each report to the thread pool, so a late one could print after the summary;

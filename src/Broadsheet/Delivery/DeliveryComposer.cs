@@ -22,18 +22,20 @@ public sealed class DeliveryComposer(
 {
     private readonly BroadsheetOptions _options = options.Value;
 
-    /// <summary>Null when the delivery can no longer be made (a confirmation whose link has expired or was used).</summary>
-    public OutgoingMessage? Compose(Send send, DeliveryRecord delivery, Subscriber subscriber)
+    /// <param name="address">The subscriber's address, already decrypted by the caller (who needed it for the suppression check).</param>
+    /// <returns>Null when the delivery can no longer be made (a confirmation whose link has expired or was used).</returns>
+    public OutgoingMessage? Compose(Send send, DeliveryRecord delivery, Subscriber subscriber, string address)
     {
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(subscriber);
+        ArgumentException.ThrowIfNullOrEmpty(address);
 
-        var address = protector.Decrypt(subscriber.EmailEncrypted);
         var name = subscriber.NameEncrypted is null ? string.Empty : protector.Decrypt(subscriber.NameEncrypted);
         var site = _options.SiteUrl.TrimEnd('/');
         var from = MailboxAddress.Parse(_options.Mail.From);
         var domain = DomainOf(from.Address);
+        var bounce = string.IsNullOrWhiteSpace(_options.Mail.BounceAddress) ? from.Address : MailboxAddress.Parse(_options.Mail.BounceAddress).Address;
 
         MimeMessage message;
         if (send.Kind == SendKind.Confirmation)
@@ -62,12 +64,11 @@ public sealed class DeliveryComposer(
                 HtmlBody = Personalise(send.HtmlBody, unsubscribeUrl, preferencesUrl),
             }.ToMessageBody();
 
-            var bounce = string.IsNullOrWhiteSpace(_options.Mail.BounceAddress) ? from.Address : _options.Mail.BounceAddress;
             var listName = _options.PublicationNameIn(send.Language);
             message.Headers.Add(HeaderId.ListId, $"{Quote(listName)} <newsletter.{domain}>");
 
             // RFC 2369 and RFC 8058: the https link takes a one-click POST; mailto is for clients that only do mail.
-            message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribeUrl}>, <mailto:{MailboxAddress.Parse(bounce).Address}?subject=unsubscribe%20{manage}>");
+            message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribeUrl}>, <mailto:{bounce}?subject=unsubscribe%20{manage}>");
             message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
             message.Headers.Add("Precedence", "bulk");
         }
@@ -82,8 +83,7 @@ public sealed class DeliveryComposer(
         message.MessageId = MessageIdFor(delivery, domain);
         signer.Sign(message);
 
-        var bounceAddress = string.IsNullOrWhiteSpace(_options.Mail.BounceAddress) ? from.Address : _options.Mail.BounceAddress;
-        return new OutgoingMessage(message, returnPath.For(delivery.Id, bounceAddress), new MailboxAddress(name, address));
+        return new OutgoingMessage(message, returnPath.For(delivery.Id, bounce), new MailboxAddress(name, address));
     }
 
     /// <summary>Stable per delivery, and naming no one: <c>d123.s45@example.org</c>.</summary>

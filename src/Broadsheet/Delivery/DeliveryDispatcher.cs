@@ -19,6 +19,7 @@ public sealed partial class DeliveryDispatcher(
     IServiceScopeFactory scopes,
     IMailTransport transport,
     DeliverySignal signal,
+    AddressProtector protector,
     IOptions<BroadsheetOptions> options,
     TimeProvider time,
     ILogger<DeliveryDispatcher> logger)
@@ -209,31 +210,31 @@ public sealed partial class DeliveryDispatcher(
             total += claims.Count;
             var ids = claims.Select(c => c.SubscriberId).ToList();
             var subscribers = await db.Subscribers.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, stopping);
-            var suppressed = await SuppressedAsync(scopes, db, subscribers.Values, stopping);
+
+            // Each address is decrypted once here: for the suppression check now and for the message later.
+            var addresses = subscribers.Values.ToDictionary(s => s.Id, s =>
+            {
+                var address = protector.Decrypt(s.EmailEncrypted);
+                return (Address: address, Hash: protector.SuppressionHash(address));
+            });
+            var suppressed = await SuppressedAsync(db, addresses.Values.Select(a => a.Hash).ToList(), stopping);
             foreach (var claim in claims)
             {
                 var subscriber = subscribers.GetValueOrDefault(claim.SubscriberId);
+                var (address, hash) = addresses.GetValueOrDefault(claim.SubscriberId);
                 Interlocked.Increment(ref _inFlight);
-                await work.WriteAsync(new DeliveryWork(claim, send, subscriber, subscriber is not null && suppressed.Contains(subscriber.Id)), stopping);
+                await work.WriteAsync(new DeliveryWork(claim, send, subscriber, address, hash, hash is not null && suppressed.Contains(Convert.ToHexString(hash))), stopping);
             }
         }
 
         return total;
     }
 
-    private static async Task<HashSet<long>> SuppressedAsync(IServiceScopeFactory scopes, BroadsheetDb db, IEnumerable<Subscriber> subscribers, CancellationToken stopping)
+    /// <returns>The hex form of those of <paramref name="hashes"/> that are on the suppression list.</returns>
+    private static async Task<HashSet<string>> SuppressedAsync(BroadsheetDb db, List<byte[]> hashes, CancellationToken stopping)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
-        var byHash = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var subscriber in subscribers)
-        {
-            byHash[Convert.ToHexString(protector.SuppressionHash(protector.Decrypt(subscriber.EmailEncrypted)))] = subscriber.Id;
-        }
-
-        var hashes = byHash.Keys.Select(Convert.FromHexString).ToList();
         var found = hashes.Count == 0 ? [] : await db.Suppressions.AsNoTracking().Where(s => hashes.Contains(s.AddressHash)).Select(s => s.AddressHash).ToListAsync(stopping);
-        return found.Select(h => byHash[Convert.ToHexString(h)]).ToHashSet();
+        return found.Select(Convert.ToHexString).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Whether anything can be done now: a send to materialise, or a delivery of a running send that is due.</summary>
@@ -249,7 +250,6 @@ public sealed partial class DeliveryDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var composer = scope.ServiceProvider.GetRequiredService<DeliveryComposer>();
-        var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
         // After a stop no new message is started: what is queued is handed back, what is in flight finishes.
         while (!stopping.IsCancellationRequested && await work.WaitToReadAsync(CancellationToken.None))
         {
@@ -261,7 +261,7 @@ public sealed partial class DeliveryDispatcher(
             DeliveryOutcome outcome;
             try
             {
-                outcome = await DeliverAsync(item, composer, protector, hardStop);
+                outcome = await DeliverAsync(item, composer, hardStop);
             }
             catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
             {
@@ -288,12 +288,12 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task<DeliveryOutcome> DeliverAsync(DeliveryWork item, DeliveryComposer composer, AddressProtector protector, CancellationToken hardStop)
+    private async Task<DeliveryOutcome> DeliverAsync(DeliveryWork item, DeliveryComposer composer, CancellationToken hardStop)
     {
         var claim = item.Claim;
         var eligible = item.Subscriber is { } subscriber && !item.Suppressed
             && (item.Send.Kind == SendKind.Confirmation ? subscriber.Status == SubscriberStatus.Pending : subscriber.Status == SubscriberStatus.Active);
-        var message = eligible ? composer.Compose(item.Send, new DeliveryRecord { Id = claim.Id, SendId = claim.SendId }, item.Subscriber!) : null;
+        var message = eligible ? composer.Compose(item.Send, new DeliveryRecord { Id = claim.Id, SendId = claim.SendId }, item.Subscriber!, item.Address!) : null;
         if (message is null)
         {
             return new DeliveryOutcome(claim.Id, DeliveryState.Skipped, null, "not eligible at claim time", Attempted: false, claim.RetriedUnknown);
@@ -315,7 +315,7 @@ public sealed partial class DeliveryDispatcher(
                 return new DeliveryOutcome(claim.Id, DeliveryState.Failed, null, detail, Attempted: true, claim.RetriedUnknown)
                 {
                     BounceSubscriberId = result.IsBadAddress ? item.Subscriber!.Id : null,
-                    BounceAddressHash = result.IsBadAddress ? protector.SuppressionHash(message.Recipient.Address) : null,
+                    BounceAddressHash = result.IsBadAddress ? item.SuppressionHash : null,
                 };
             case TransportOutcome.Unknown when !claim.RetriedUnknown:
                 // It may have arrived; once more with the same Message-ID, so a receiving server or reader can tell.
