@@ -124,7 +124,7 @@ read -r _ _ _ EXPECT_INVALID _ EXPECT_DUPLICATES _ EXPECT_UNIQUE < <(python3 "$R
 CSV_MB=$(awk -v b="$(stat -c %s "$CSV")" 'BEGIN { printf "%.1f", b / 1048576 }')
 log "  $CSV_MB MB: $EXPECT_UNIQUE distinct valid addresses, $EXPECT_DUPLICATES repeats, $EXPECT_INVALID invalid rows"
 
-PUBLISH_FLAGS=(-c Release -r "$RID" --self-contained false)
+PUBLISH_FLAGS=(-c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true)
 PUBLISH_CMD="dotnet publish src/Broadsheet.Web ${PUBLISH_FLAGS[*]}"
 log "publishing src/Broadsheet.Web (Release)"
 # A private artifacts folder keeps this build out of the source tree and away from anyone else's build.

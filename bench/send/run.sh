@@ -152,7 +152,7 @@ materialised() { sed -n 's/.*Send [0-9]* materialised: \([0-9]*\) recipients in 
 
 # --- Build ----------------------------------------------------------------------------------------
 
-PUBLISH_FLAGS=(-c Release -r "$RID" --self-contained false)
+PUBLISH_FLAGS=(-c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true)
 PUBLISH_CMD="dotnet publish {src/Broadsheet.Web,bench/send/Sink,bench/send/Blaster} ${PUBLISH_FLAGS[*]}"
 
 publish() {

@@ -1,4 +1,5 @@
 using Broadsheet.Delivery;
+using Broadsheet.Privacy;
 using Broadsheet.Publishing;
 using Broadsheet.Subscribers;
 using Microsoft.EntityFrameworkCore;
@@ -74,7 +75,7 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             subscriber.ToTable("subscribers");
             subscriber.Property(s => s.Status).HasConversion<string>().HasMaxLength(16);
             subscriber.Property(s => s.EmailEncrypted).HasMaxLength(512);
-            subscriber.Property(s => s.EmailIndex).HasMaxLength(32);
+            subscriber.Property(s => s.EmailIndex).HasMaxLength(AddressProtector.BlindIndexSize);
             subscriber.Property(s => s.NameEncrypted).HasMaxLength(1024);
             // Every lookup by address goes through the blind index; unique so a race cannot make two rows.
             subscriber.HasIndex(s => s.EmailIndex).IsUnique();

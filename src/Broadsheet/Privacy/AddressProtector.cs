@@ -16,6 +16,17 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
     private const int HeaderSize = 1 + NonceSize;
     private const int IpHashSize = 16;
 
+    /// <summary>
+    /// The blind index is HMAC-SHA256 cut to its first 128 bits: no chance collision in any real list, and half
+    /// the width of the unique index every signup and import writes into (bench/import: the smaller B-tree is
+    /// about a tenth faster to fill at a million rows).
+    /// </summary>
+    public const int BlindIndexSize = 16;
+
+    // Nonces are taken from a per-thread buffer of CSPRNG bytes, each byte used once, instead of one call into
+    // OpenSSL per encryption (two per imported row).
+    private const int NonceBufferSize = NonceSize * 64;
+
     // Strict, so corrupted plaintext can never turn into a plausible-looking address.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -29,6 +40,8 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
     private readonly ThreadLocal<IncrementalHash> _blindIndex = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.BlindIndexKey), trackAllValues: true);
     private readonly ThreadLocal<IncrementalHash> _suppression = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.SuppressionKey), trackAllValues: true);
 
+    private readonly ThreadLocal<NonceSource> _nonces = new(() => new NonceSource());
+
     private AesGcm Aes => _aes.Value!;
 
     public void Dispose()
@@ -36,6 +49,7 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
         DisposeAll(_aes);
         DisposeAll(_blindIndex);
         DisposeAll(_suppression);
+        _nonces.Dispose();
     }
 
     // The contexts hold native OpenSSL state, so each thread's copy is freed, not left to the finaliser.
@@ -62,7 +76,7 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
 
         // A random nonce per encryption: 96 bits keeps the chance of a repeat (which would break
         // AES-GCM) negligible for any realistic number of subscribers.
-        RandomNumberGenerator.Fill(nonce);
+        _nonces.Value!.Next(nonce);
 
         var aes = Aes;
 
@@ -116,7 +130,7 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
     public byte[] BlindIndex(string normalizedAddress)
     {
         ArgumentNullException.ThrowIfNull(normalizedAddress);
-        return Mac(_blindIndex.Value!, normalizedAddress);
+        return Mac(_blindIndex.Value!, normalizedAddress, BlindIndexSize);
     }
 
     /// <summary>
@@ -126,15 +140,36 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
     public byte[] SuppressionHash(string normalizedAddress)
     {
         ArgumentNullException.ThrowIfNull(normalizedAddress);
-        return Mac(_suppression.Value!, normalizedAddress);
+        return Mac(_suppression.Value!, normalizedAddress, HMACSHA256.HashSizeInBytes);
     }
 
-    private static byte[] Mac(IncrementalHash hmac, string text)
+    private static byte[] Mac(IncrementalHash hmac, string text, int size)
     {
         hmac.AppendData(StrictUtf8.GetBytes(text));
 
         // GetHashAndReset leaves the keyed context ready for the thread's next call.
-        return hmac.GetHashAndReset();
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        hmac.GetHashAndReset(mac);
+        return mac[..size].ToArray();
+    }
+
+    /// <summary>One thread's buffer of random bytes for nonces; every byte is handed out once.</summary>
+    private sealed class NonceSource
+    {
+        private readonly byte[] _buffer = new byte[NonceBufferSize];
+        private int _used = NonceBufferSize;
+
+        public void Next(Span<byte> nonce)
+        {
+            if (_used + nonce.Length > _buffer.Length)
+            {
+                RandomNumberGenerator.Fill(_buffer);
+                _used = 0;
+            }
+
+            _buffer.AsSpan(_used, nonce.Length).CopyTo(nonce);
+            _used += nonce.Length;
+        }
     }
 
     /// <summary>

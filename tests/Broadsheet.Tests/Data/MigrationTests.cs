@@ -1,6 +1,12 @@
+using System.Security.Cryptography;
+using System.Text;
 using Broadsheet.Data;
+using Broadsheet.Privacy;
+using Broadsheet.Subscribers;
 using Broadsheet.Tests.TestKit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Broadsheet.Tests.Data;
@@ -44,5 +50,42 @@ public sealed class MigrationTests
         var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
         var mode = await db.Database.SqlQueryRaw<string>("SELECT journal_mode AS Value FROM pragma_journal_mode()").ToListAsync(TestContext.Current.CancellationToken);
         Assert.Equal("wal", Assert.Single(mode));
+    }
+
+    // Subscribers stored before the blind index was cut to 128 bits (a full 32-byte HMAC) are found afterwards.
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Short_blind_index_migration_keeps_existing_subscribers_findable(DatabaseProvider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var services = await TestServices.CreateAsync(provider);
+        await using var scope = services.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
+        var keys = scope.ServiceProvider.GetRequiredService<PrivacyKeys>();
+        var migrations = db.Database.GetMigrations().ToList();
+        var shortIndex = migrations.FindIndex(m => m.EndsWith("_ShortBlindIndex", StringComparison.Ordinal));
+        Assert.True(shortIndex > 0);
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync(migrations[shortIndex - 1], ct);
+
+        // As the earlier version stored it: the whole HMAC-SHA256 of the normalised address.
+        const string address = "earlier.reader@example.org";
+        var full = HMACSHA256.HashData(keys.BlindIndexKey, Encoding.UTF8.GetBytes(address));
+        Assert.Equal(32, full.Length);
+        db.Subscribers.Add(new Subscriber
+        {
+            EmailEncrypted = protector.Encrypt(address), EmailIndex = full, Status = SubscriberStatus.Active,
+            Languages = NewsletterLanguages.English, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync(ct);
+
+        await migrator.MigrateAsync(cancellationToken: ct);
+        db.ChangeTracker.Clear();
+        var index = protector.BlindIndex(address);
+        Assert.Equal(AddressProtector.BlindIndexSize, index.Length);
+        var found = await db.Subscribers.AsNoTracking().SingleAsync(s => s.EmailIndex == index, ct);
+        Assert.Equal(address, protector.Decrypt(found.EmailEncrypted));
+        Assert.Equal(full[..AddressProtector.BlindIndexSize], found.EmailIndex);
     }
 }

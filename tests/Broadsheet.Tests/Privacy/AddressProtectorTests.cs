@@ -107,11 +107,26 @@ public sealed class AddressProtectorTests
 
         var index = one.BlindIndex("reader@example.com");
 
-        Assert.Equal(32, index.Length);
+        Assert.Equal(AddressProtector.BlindIndexSize, index.Length);
+        Assert.Equal(16, index.Length);
         Assert.Equal(index, one.BlindIndex("reader@example.com"));
         Assert.Equal(index, same.BlindIndex("reader@example.com"));
         Assert.NotEqual(index, other.BlindIndex("reader@example.com"));
         Assert.NotEqual(index, one.BlindIndex("reader2@example.com"));
+    }
+
+    // Nonces come from a per-thread buffer that is refilled every 64 encryptions: none may repeat across refills.
+    [Fact]
+    public void Nonces_never_repeat_across_many_encryptions()
+    {
+        var protector = NewProtector();
+        var nonces = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 1000; i++)
+        {
+            var sealedAddress = protector.Encrypt("reader@example.com");
+            Assert.True(nonces.Add(Convert.ToHexString(sealedAddress, 1, 12)), $"nonce repeated at encryption {i}");
+            Assert.Equal("reader@example.com", protector.Decrypt(sealedAddress));
+        }
     }
 
     [Fact]

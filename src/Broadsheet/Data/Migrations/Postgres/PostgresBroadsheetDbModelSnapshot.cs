@@ -436,7 +436,7 @@ namespace Broadsheet.Data.Migrations.Postgres
 
                     b.Property<byte[]>("EmailIndex")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(16)
                         .HasColumnType("bytea");
 
                     b.Property<int>("Languages")

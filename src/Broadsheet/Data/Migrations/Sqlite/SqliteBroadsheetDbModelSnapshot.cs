@@ -415,7 +415,7 @@ namespace Broadsheet.Data.Migrations.Sqlite
 
                     b.Property<byte[]>("EmailIndex")
                         .IsRequired()
-                        .HasMaxLength(32)
+                        .HasMaxLength(16)
                         .HasColumnType("BLOB");
 
                     b.Property<int>("Languages")
