@@ -1,6 +1,7 @@
 using Broadsheet.Delivery;
 using Broadsheet.Data;
 using Broadsheet.Publishing;
+using Broadsheet.Web.Admin;
 using Broadsheet.Web.Api;
 using Broadsheet.Web.Site;
 using Microsoft.AspNetCore.OutputCaching;
@@ -40,6 +41,7 @@ public static class BroadsheetHost
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddRouting(o => o.ConstraintMap["lang"] = typeof(LanguageRouteConstraint));
         builder.Services.AddRateLimiter(SubscriptionLimits.Configure);
+        builder.Services.AddAdmin();
         var gate = new StartupGate();
         builder.Services.AddSingleton(gate);
 
@@ -66,12 +68,17 @@ public static class BroadsheetHost
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
         app.UseRouting();
+        // The admin's cookie is scoped to /admin, so public pages never carry one and never pay for this.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseOutputCache();
 
         app.MapHealthChecks("/healthz");
         app.MapSubscriptions();
         app.MapApi();
+        app.MapAdmin();
+        app.MapMedia();
         app.MapSite();
         return app;
     }

@@ -1,6 +1,7 @@
 using Broadsheet.Delivery;
 using Broadsheet.Privacy;
 using Broadsheet.Publishing;
+using Broadsheet.Staff;
 using Broadsheet.Subscribers;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,9 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
     public DbSet<WorkerLease> WorkerLeases => Set<WorkerLease>();
     public DbSet<BounceEvent> BounceEvents => Set<BounceEvent>();
+    public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
+    public DbSet<MediaItem> Media => Set<MediaItem>();
+    public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -47,6 +51,9 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             post.HasIndex(p => new { p.Status, p.PublishAt });
             // One post per language in a translation group.
             post.HasIndex(p => new { p.TranslationKey, p.Language }).IsUnique();
+            // Whose post it is in the admin (authors publish their own); kept when the account goes.
+            post.HasOne<StaffMember>().WithMany().HasForeignKey(p => p.CreatedById).OnDelete(DeleteBehavior.SetNull);
+            post.HasOne(p => p.CoverMedia).WithMany().HasForeignKey(p => p.CoverMediaId).OnDelete(DeleteBehavior.SetNull);
 
             post.HasMany(p => p.Tags).WithMany(t => t.Posts).UsingEntity(j => j.ToTable("post_tags"));
             post.HasMany(p => p.Authors).WithMany(a => a.Posts).UsingEntity(j => j.ToTable("post_authors"));
@@ -142,6 +149,43 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             bounce.HasIndex(b => new { b.DeliveryId, b.Kind }).IsUnique();
             bounce.HasOne<Subscriber>().WithMany().HasForeignKey(b => b.SubscriberId).OnDelete(DeleteBehavior.Cascade);
             bounce.HasOne<DeliveryRecord>().WithMany().HasForeignKey(b => b.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<StaffMember>(member =>
+        {
+            member.ToTable("staff");
+            member.Property(s => s.Email).HasMaxLength(254);
+            member.Property(s => s.Name).HasMaxLength(StaffService.MaxNameLength);
+            member.Property(s => s.Role).HasConversion<string>().HasMaxLength(16);
+            member.Property(s => s.Language).HasMaxLength(8);
+            member.Property(s => s.PasswordHash).HasMaxLength(512);
+            member.Property(s => s.TotpSecretEncrypted).HasMaxLength(256);
+            // Sign-in finds a colleague by address; unique so two accounts can never share one.
+            member.HasIndex(s => s.Email).IsUnique();
+            // One owner: two set-up forms submitted at once cannot both make one (the same SQL on both databases).
+            member.HasIndex(s => s.Role).IsUnique().HasFilter("\"Role\" = 'Owner'").HasDatabaseName("IX_staff_single_owner");
+        });
+
+        modelBuilder.Entity<MediaItem>(media =>
+        {
+            media.ToTable("media");
+            media.Property(m => m.Key).HasMaxLength(32);
+            media.Property(m => m.Extension).HasMaxLength(8);
+            media.Property(m => m.Widths).HasMaxLength(100);
+            media.Property(m => m.Alt).HasMaxLength(500);
+            media.Property(m => m.OriginalName).HasMaxLength(200);
+            media.HasIndex(m => m.Key).IsUnique();
+            media.HasOne<StaffMember>().WithMany().HasForeignKey(m => m.UploadedById).OnDelete(DeleteBehavior.SetNull);
+            media.Ignore(m => m.WidthList);
+        });
+
+        modelBuilder.Entity<StaffInvitation>(invitation =>
+        {
+            invitation.ToTable("staff_invitations");
+            invitation.Property(i => i.Email).HasMaxLength(254);
+            invitation.Property(i => i.Role).HasConversion<string>().HasMaxLength(16);
+            invitation.Property(i => i.Language).HasMaxLength(8);
+            invitation.HasOne<StaffMember>().WithMany().HasForeignKey(i => i.InvitedById).OnDelete(DeleteBehavior.SetNull);
         });
 
         modelBuilder.Entity<WorkerLease>(lease =>

@@ -16,6 +16,11 @@ public sealed class Post
 
     public int WordCount { get; set; }
     public string? CoverImageUrl { get; set; }
+
+    /// <summary>The uploaded cover image (with its responsive variants), when there is one; <see cref="CoverImageUrl"/> is its largest variant.</summary>
+    public int? CoverMediaId { get; set; }
+
+    public MediaItem? CoverMedia { get; set; }
     public string? CoverImageAlt { get; set; }
     public bool Featured { get; set; }
 
@@ -32,6 +37,9 @@ public sealed class Post
 
     /// <summary>Posts that are translations of each other share this key; at most one post per language has it.</summary>
     public Guid? TranslationKey { get; set; }
+
+    /// <summary>The staff member who wrote it in the admin (null for imported or demo posts, or a removed account).</summary>
+    public int? CreatedById { get; set; }
 
     public List<Tag> Tags { get; set; } = [];
     public List<Author> Authors { get; set; } = [];

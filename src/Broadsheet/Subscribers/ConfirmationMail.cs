@@ -1,4 +1,4 @@
-using System.Net;
+using Broadsheet.Delivery;
 using MimeKit;
 
 namespace Broadsheet.Subscribers;
@@ -26,28 +26,7 @@ public static class ConfirmationMail
                 "If you did not ask for this, ignore this mail and we will not write again. The link works for seven days.",
             };
         var button = arabic ? "تأكيد الاشتراك" : "Confirm my subscription";
-
-        var text = $"{lines[0]}\n\n{lines[1]}\n{confirmUrl}\n\n{lines[2]}\n\n— {publication}\n";
-        var dir = Language.Direction(language);
-        var align = arabic ? "right" : "left";
-        var html = $"""
-            <!DOCTYPE html>
-            <html lang="{language}" dir="{dir}"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(subject)}</title></head>
-            <body style="margin:0;padding:24px;background:#fbfaf7;font-family:Georgia,serif;color:#1d1d1b;direction:{dir};text-align:{align}">
-            <p style="font-size:20px;font-weight:bold">{WebUtility.HtmlEncode(publication)}</p>
-            <p>{WebUtility.HtmlEncode(lines[0])}</p>
-            <p>{WebUtility.HtmlEncode(lines[1])}</p>
-            <p><a href="{WebUtility.HtmlEncode(confirmUrl)}" style="display:inline-block;background:#1d1d1b;color:#ffffff;padding:12px 20px;text-decoration:none">{button}</a></p>
-            <p style="color:#5d5a55;font-size:14px">{WebUtility.HtmlEncode(lines[2])}</p>
-            </body></html>
-            """;
-
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(options.Mail.From));
-        message.To.Add(new MailboxAddress(string.Empty, to));
-        message.Subject = subject;
-        message.Headers.Add("Auto-Submitted", "auto-generated");
-        message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+        var message = TransactionalMail.Create(options, to, language, subject, [lines[0], lines[1]], button, confirmUrl, lines[2]);
         return message;
     }
 }
