@@ -4,6 +4,8 @@ using Broadsheet.Delivery;
 using Broadsheet.Privacy;
 using Broadsheet.Subscribers;
 using Broadsheet.Publishing;
+using Broadsheet.Staff;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Broadsheet.Web;
@@ -40,6 +42,8 @@ internal static class BroadsheetServices
         services.AddScoped<BounceProcessor>();
         services.AddSingleton<BounceMailbox>();
         services.AddScoped<SubscriptionService>();
+        services.AddSingleton<IPasswordHasher<StaffMember>, PasswordHasher<StaffMember>>();
+        services.AddScoped<StaffService>();
         return options;
     }
 }

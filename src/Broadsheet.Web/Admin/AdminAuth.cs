@@ -4,7 +4,6 @@ using Broadsheet.Staff;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 
 namespace Broadsheet.Web.Admin;
 
@@ -34,8 +33,6 @@ internal static class AdminAuth
 
     public static void AddAdmin(this IServiceCollection services)
     {
-        services.AddSingleton<IPasswordHasher<StaffMember>, PasswordHasher<StaffMember>>();
-        services.AddScoped<StaffService>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "bs_admin_af";
