@@ -1,6 +1,7 @@
 using Broadsheet.Delivery;
 using Broadsheet.Data;
 using Broadsheet.Publishing;
+using Broadsheet.Settings;
 using Broadsheet.Web.Admin;
 using Broadsheet.Web.Api;
 using Broadsheet.Web.Site;
@@ -105,6 +106,7 @@ public static class BroadsheetHost
             var stopping = app.Lifetime.ApplicationStopping;
             await using var scope = app.Services.CreateAsyncScope();
             var created = await BroadsheetData.MigrateAsync(scope.ServiceProvider.GetRequiredService<BroadsheetDb>(), stopping);
+            await scope.ServiceProvider.GetRequiredService<SettingsService>().ApplySavedAsync(stopping);
             // Demo content goes into a database this start created, never into one an editor has emptied.
             if (created && options.SeedDemoContent)
             {

@@ -4,6 +4,7 @@ using Broadsheet.Delivery;
 using Broadsheet.Privacy;
 using Broadsheet.Subscribers;
 using Broadsheet.Publishing;
+using Broadsheet.Settings;
 using Broadsheet.Staff;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -31,8 +32,11 @@ internal static class BroadsheetServices
         services.AddSingleton(_ => PrivacyKeys.LoadOrCreate(options.DataDirectory, options.Privacy.MasterKey));
         services.AddSingleton<AddressProtector>();
         services.AddSingleton<TokenSigner>();
-        services.TryAddSingleton<IMailTransport>(sp => MailTransportFactory.Create(
-            options.Mail, options.DataDirectory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<SettingsSignal>();
+        services.AddSingleton<SettingsBaseline>();
+        services.AddScoped<SettingsService>();
+        // Built from the settings, and built again when an administrator changes them.
+        services.TryAddSingleton<IMailTransport, ReconfigurableTransport>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<ReturnPath>();
         services.AddSingleton<DkimMessageSigner>();

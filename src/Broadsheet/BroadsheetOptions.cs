@@ -26,6 +26,9 @@ public sealed class BroadsheetOptions
 
     public WorkersOptions Workers { get; set; } = new();
 
+    /// <summary>Newsletter open and click tracking: off unless switched on.</summary>
+    public TrackingOptions Tracking { get; set; } = new();
+
     /// <summary>The master secret for address encryption, blind indexes and tokens (base64, 32 bytes). Empty: a key file in the data folder.</summary>
     public PrivacyOptions Privacy { get; set; } = new();
 

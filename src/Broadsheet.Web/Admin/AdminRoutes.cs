@@ -5,6 +5,7 @@ using Broadsheet.Subscribers;
 using Broadsheet.Web.Admin.Media;
 using Broadsheet.Web.Admin.Outbox;
 using Broadsheet.Web.Admin.Posts;
+using Broadsheet.Web.Admin.Settings;
 using Broadsheet.Web.Admin.Subscribers;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,6 +61,7 @@ internal static class AdminRoutes
         admin.MapAdminMedia();
         admin.MapAdminSubscribers();
         admin.MapAdminOutbox();
+        admin.MapAdminSettings();
 
         // Anything else under /admin is the admin's own "not found", in the admin's language.
         admin.MapFallback(AdminPage.NotFound);

@@ -1,4 +1,5 @@
 using Broadsheet.Data;
+using Broadsheet.Settings;
 using Microsoft.Extensions.Options;
 
 namespace Broadsheet.Web.Cli;
@@ -19,6 +20,8 @@ internal static class CliHost
         var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();
         await BroadsheetData.MigrateAsync(scope.ServiceProvider.GetRequiredService<BroadsheetDb>(), cancellationToken);
+        // What an administrator saved in the admin counts for commands too (a `deliver` sends through the same relay).
+        await scope.ServiceProvider.GetRequiredService<SettingsService>().ApplySavedAsync(cancellationToken);
         return host;
     }
 

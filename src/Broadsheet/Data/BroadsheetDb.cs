@@ -1,6 +1,7 @@
 using Broadsheet.Delivery;
 using Broadsheet.Privacy;
 using Broadsheet.Publishing;
+using Broadsheet.Settings;
 using Broadsheet.Staff;
 using Broadsheet.Subscribers;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<BounceEvent> BounceEvents => Set<BounceEvent>();
     public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
     public DbSet<MediaItem> Media => Set<MediaItem>();
+    public DbSet<SiteSetting> Settings => Set<SiteSetting>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -177,6 +179,15 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             media.HasIndex(m => m.Key).IsUnique();
             media.HasOne<StaffMember>().WithMany().HasForeignKey(m => m.UploadedById).OnDelete(DeleteBehavior.SetNull);
             media.Ignore(m => m.WidthList);
+        });
+
+        modelBuilder.Entity<SiteSetting>(setting =>
+        {
+            setting.ToTable("settings");
+            setting.HasKey(s => s.Key);
+            setting.Property(s => s.Key).HasMaxLength(100);
+            setting.Property(s => s.Value).HasMaxLength(4000);
+            setting.HasOne<StaffMember>().WithMany().HasForeignKey(s => s.UpdatedById).OnDelete(DeleteBehavior.SetNull);
         });
 
         modelBuilder.Entity<StaffInvitation>(invitation =>

@@ -29,24 +29,53 @@ public sealed class DkimMessageSigner : IDisposable
     // something else above a valid signature) breaks the signature instead.
     private static readonly string[] Oversigned = ["From", "Subject"];
 
-    private readonly ClockedDkimSigner? _signer;
+    private readonly IOptions<BroadsheetOptions> _options;
+    private readonly TimeProvider _time;
+
+    // Swapped whole when the settings change (Reload), so a message is signed with one consistent key and identity.
+    private volatile State _state;
 
     public DkimMessageSigner(IOptions<BroadsheetOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        Identity = DkimIdentity.FromOptions(options.Value.Mail.Dkim);
-        if (Identity is null)
+        _options = options;
+        _time = time;
+        _state = Load(options.Value, time);
+    }
+
+    public void Dispose() => _state.Signer?.Dispose();
+
+    /// <summary>Whether messages are signed; false when <c>Broadsheet:Mail:Dkim:Domain</c> and <c>:Selector</c> are empty.</summary>
+    public bool Enabled => _state.Signer is not null;
+
+    /// <summary>The domain and selector signed with; null when <see cref="Enabled"/> is false.</summary>
+    public DkimIdentity? Identity => _state.Identity;
+
+    /// <summary>The key file in use; null when <see cref="Enabled"/> is false.</summary>
+    public string? KeyFile => _state.KeyFile;
+
+    /// <summary>
+    /// Reads the DKIM settings and key again (after an administrator changed them). A key that cannot be read throws
+    /// and leaves the signer as it was. The previous signer is left to the collector rather than disposed: a message
+    /// may be in the middle of being signed with it.
+    /// </summary>
+    public void Reload() => _state = Load(_options.Value, _time);
+
+    private static State Load(BroadsheetOptions options, TimeProvider time)
+    {
+        var identity = DkimIdentity.FromOptions(options.Mail.Dkim);
+        if (identity is null)
         {
-            return;
+            return new State(null, null, null);
         }
 
-        KeyFile = DkimKeyFile.PathFor(options.Value, Identity);
-        using var key = DkimKeyFile.Load(KeyFile, Identity);
+        var keyFile = DkimKeyFile.PathFor(options, identity);
+        using var key = DkimKeyFile.Load(keyFile, identity);
         var pkcs8 = key.ExportPkcs8PrivateKey();
         try
         {
-            _signer = new ClockedDkimSigner(PrivateKeyFactory.CreateKey(pkcs8), pkcs8, Identity, time);
+            return new State(identity, keyFile, new ClockedDkimSigner(PrivateKeyFactory.CreateKey(pkcs8), pkcs8, identity, time));
         }
         finally
         {
@@ -54,16 +83,7 @@ public sealed class DkimMessageSigner : IDisposable
         }
     }
 
-    public void Dispose() => _signer?.Dispose();
-
-    /// <summary>Whether messages are signed; false when <c>Broadsheet:Mail:Dkim:Domain</c> and <c>:Selector</c> are empty.</summary>
-    public bool Enabled => _signer is not null;
-
-    /// <summary>The domain and selector signed with; null when <see cref="Enabled"/> is false.</summary>
-    public DkimIdentity? Identity { get; }
-
-    /// <summary>The key file in use; null when <see cref="Enabled"/> is false.</summary>
-    public string? KeyFile { get; }
+    private sealed record State(DkimIdentity? Identity, string? KeyFile, ClockedDkimSigner? Signer);
 
     /// <summary>Signs <paramref name="message"/> as it will be written with <see cref="FormatOptions.Default"/>.</summary>
     public void Sign(MimeMessage message) => Sign(message, FormatOptions.Default);
@@ -79,14 +99,15 @@ public sealed class DkimMessageSigner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(format);
-        if (_signer is null)
+        var state = _state;
+        if (state.Signer is null)
         {
             return;
         }
 
         message.Prepare(EncodingConstraint.SevenBit);
-        RemoveOwnSignatures(message);
-        _signer.Sign(format, message, HeadersToSign(message));
+        RemoveOwnSignatures(message, state.Identity!);
+        state.Signer.Sign(format, message, HeadersToSign(message));
     }
 
     // Only the headers the message has (plus the oversigned ones): naming an absent header would make a relay that
@@ -106,10 +127,10 @@ public sealed class DkimMessageSigner : IDisposable
         return names;
     }
 
-    private void RemoveOwnSignatures(MimeMessage message)
+    private static void RemoveOwnSignatures(MimeMessage message, DkimIdentity identity)
     {
         var own = message.Headers
-            .Where(h => h.Id == HeaderId.DkimSignature && SignsFor(h.Value, Identity!))
+            .Where(h => h.Id == HeaderId.DkimSignature && SignsFor(h.Value, identity))
             .ToList();
         foreach (var header in own)
         {

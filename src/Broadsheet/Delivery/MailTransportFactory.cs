@@ -44,7 +44,8 @@ public static class MailTransportFactory
         }
     }
 
-    private static void Validate(string name, SmtpOptions? options)
+    /// <exception cref="InvalidOperationException">A setting of the relay <paramref name="name"/> is missing or out of range.</exception>
+    public static void Validate(string name, SmtpOptions? options)
     {
         if (options is null)
         {

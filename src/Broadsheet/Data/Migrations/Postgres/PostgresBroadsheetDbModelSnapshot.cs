@@ -439,6 +439,30 @@ namespace Broadsheet.Data.Migrations.Postgres
                     b.ToTable("tags", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Settings.SiteSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("settings", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Staff.StaffInvitation", b =>
                 {
                     b.Property<int>("Id")
@@ -768,6 +792,14 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("CoverMedia");
+                });
+
+            modelBuilder.Entity("Broadsheet.Settings.SiteSetting", b =>
+                {
+                    b.HasOne("Broadsheet.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Broadsheet.Staff.StaffInvitation", b =>

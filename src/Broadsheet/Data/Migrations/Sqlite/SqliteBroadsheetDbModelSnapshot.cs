@@ -420,6 +420,30 @@ namespace Broadsheet.Data.Migrations.Sqlite
                     b.ToTable("tags", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Settings.SiteSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("settings", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Staff.StaffInvitation", b =>
                 {
                     b.Property<int>("Id")
@@ -739,6 +763,14 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.Navigation("CoverMedia");
+                });
+
+            modelBuilder.Entity("Broadsheet.Settings.SiteSetting", b =>
+                {
+                    b.HasOne("Broadsheet.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Broadsheet.Staff.StaffInvitation", b =>
