@@ -33,9 +33,10 @@ internal static class SubscribersCommand
 
     private static Command Import()
     {
-        var file = new Argument<FileInfo>("file")
+        var file = new Argument<FileInfo?>("file")
         {
-            Description = "A UTF-8 CSV file whose first line names its columns: email (required), name, language (en, ar or both).",
+            Description = "A UTF-8 CSV file whose first line names its columns: email (required), name, language (en, ar or both). Left out in a terminal: a wizard asks.",
+            Arity = ArgumentArity.ZeroOrOne,
         };
         var newsletter = new Option<string>("--newsletter")
         {
@@ -68,8 +69,25 @@ internal static class SubscribersCommand
                     return CliHost.Fail($"--lang must be en, ar or both, not \"{result.GetValue(lang)}\".");
                 }
 
-                // The whole file is checked before the database is touched: a bad file writes nothing.
-                var plan = SubscriberImporter.Inspect(result.GetValue(file)!.FullName);
+                SubscriberImportFile plan;
+                if (result.GetValue(file) is { } given)
+                {
+                    // The whole file is checked before the database is touched: a bad file writes nothing.
+                    plan = SubscriberImporter.Inspect(given.FullName);
+                }
+                else if (Console.IsInputRedirected || Console.IsOutputRedirected)
+                {
+                    return CliHost.Fail("name the CSV file: subscribers import FILE.csv (the wizard needs a terminal).");
+                }
+                else if (ImportWizard.Run(AnsiConsole.Console) is { } answers)
+                {
+                    (plan, languages) = answers;
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync("Nothing was imported.");
+                    return 1;
+                }
 
                 using var host = await CliHost.StartAsync(cancellationToken);
                 await using var scope = host.Services.CreateAsyncScope();
