@@ -42,7 +42,7 @@ public static class BroadsheetHost
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddRouting(o => o.ConstraintMap["lang"] = typeof(LanguageRouteConstraint));
         builder.Services.AddRateLimiter(SubscriptionLimits.Configure);
-        builder.Services.AddAdmin();
+        builder.Services.AddAdmin(options);
         var gate = new StartupGate();
         builder.Services.AddSingleton(gate);
 

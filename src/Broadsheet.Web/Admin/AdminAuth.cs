@@ -4,6 +4,7 @@ using Broadsheet.Staff;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Broadsheet.Web.Admin;
 
@@ -31,8 +32,19 @@ internal static class AdminAuth
     private const string StampClaim = "stamp";
     private const string MemberItem = "broadsheet.staff";
 
-    public static void AddAdmin(this IServiceCollection services)
+    public static void AddAdmin(this IServiceCollection services, BroadsheetOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Sign-in cookies and form tokens are sealed with these keys: kept in the data folder (owner-only), so a
+        // restart does not sign everyone out, and so they are backed up with the rest.
+        var keys = Directory.CreateDirectory(Path.Combine(options.DataDirectory, "aspnet-keys"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        services.AddDataProtection().SetApplicationName("Broadsheet").PersistKeysToFileSystem(keys);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "bs_admin_af";
