@@ -26,6 +26,7 @@ internal static class BroadsheetServices
         services.AddBroadsheetData(options, configuration.GetConnectionString(BroadsheetData.ConnectionStringName));
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<PostService>();
+        services.AddScoped<Broadsheet.Publishing.Media.MediaLibrary>();
         services.AddScoped<DemoContentLoader>();
 
         // The keys live outside the database: made lazily so a command that never touches subscribers never makes one.

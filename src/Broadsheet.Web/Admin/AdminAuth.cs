@@ -45,6 +45,7 @@ internal static class AdminAuth
         }
 
         services.AddDataProtection().SetApplicationName("Broadsheet").PersistKeysToFileSystem(keys);
+        services.AddScoped<DashboardQueries>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "bs_admin_af";

@@ -80,6 +80,12 @@ internal static class AdminPage
         return Render<AdminMessagePage>(context, text.NotFoundTitle, new() { ["Body"] = text.NotFoundBody }, StatusCodes.Status404NotFound);
     }
 
+    public static IResult TooLarge(HttpContext context)
+    {
+        var text = AdminText.For(LanguageOf(context));
+        return Render<AdminMessagePage>(context, text.TooLargeTitle, new() { ["Body"] = text.TooLargeBody }, StatusCodes.Status413PayloadTooLarge);
+    }
+
     public static IResult FormExpired(HttpContext context)
     {
         var text = AdminText.For(LanguageOf(context));

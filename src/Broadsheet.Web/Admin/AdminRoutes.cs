@@ -71,10 +71,24 @@ internal static class AdminRoutes
     {
         var context = invocation.HttpContext;
         AdminPage.NoStore(context);
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
-            && !await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context))
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         {
-            return AdminPage.FormExpired(context);
+            return await next(invocation);
+        }
+
+        try
+        {
+            if (!await context.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(context))
+            {
+                return AdminPage.FormExpired(context);
+            }
+        }
+        catch (Exception e) when (e is AntiforgeryValidationException or BadHttpRequestException or InvalidDataException or IOException)
+        {
+            // Reading the form for its token failed: a body over the size limit, a malformed or cut-off form.
+            return e.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                ? AdminPage.TooLarge(context)
+                : AdminPage.FormExpired(context);
         }
 
         return await next(invocation);
@@ -273,15 +287,11 @@ internal static class AdminRoutes
 
     // --- Signed in ----------------------------------------------------------------------------------------
 
-    private static async Task<IResult> Dashboard(HttpContext context, BroadsheetDb db, CancellationToken ct)
+    private static async Task<IResult> Dashboard(HttpContext context, DashboardQueries queries, CancellationToken ct)
     {
-        var figures = new DashboardFigures(
-            await db.Posts.CountAsync(p => p.Status == PostStatus.Published, ct),
-            await db.Posts.CountAsync(p => p.Status == PostStatus.Draft, ct),
-            await db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Active, ct),
-            await db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Pending, ct));
-        var text = AdminText.For(context.Member().Language);
-        return AdminPage.Render<DashboardPage>(context, text.Dashboard, new() { ["Figures"] = figures });
+        var data = await queries.LoadAsync(ct);
+        return AdminPage.Render<DashboardPage>(context, AdminText.For(context.Member().Language).Dashboard,
+            new() { ["Figures"] = data.Figures, ["Charts"] = data.Charts });
     }
 
     private static RazorComponentResult<YourAccountPage> Account(HttpContext context, StaffService staff, string? notice) => AccountView(context, staff, notice, error: null);

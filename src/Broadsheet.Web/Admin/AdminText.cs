@@ -49,6 +49,8 @@ public sealed class AdminText
         ForbiddenTitle = "Not allowed", ForbiddenBody = "Your role does not allow this. Ask an editor or an administrator.",
         NotFoundTitle = "Not found", NotFoundBody = "There is nothing here. It may have been deleted.",
         FormExpiredTitle = "The form expired", FormExpiredBody = "Please go back, reload the page and try again.",
+        TooLargeTitle = "Too large", TooLargeBody = "What you sent is larger than the admin accepts (images: at most 20 MB). Go back and choose a smaller file.",
+        Media = "Images",
         Empty = "Nothing here yet.",
     };
 
@@ -92,6 +94,8 @@ public sealed class AdminText
         ForbiddenTitle = "غير مسموح", ForbiddenBody = "دورك لا يسمح بهذا. اطلب ذلك من محرر أو مدير.",
         NotFoundTitle = "غير موجود", NotFoundBody = "لا شيء هنا. ربما حُذف.",
         FormExpiredTitle = "انتهت صلاحية النموذج", FormExpiredBody = "ارجع وأعد تحميل الصفحة ثم حاول مجدداً.",
+        TooLargeTitle = "الحجم كبير", TooLargeBody = "ما أرسلته أكبر مما تقبله لوحة التحرير (الصور: 20 ميغابايت على الأكثر). ارجع واختر ملفاً أصغر.",
+        Media = "الصور",
         Empty = "لا شيء هنا بعد.",
     };
 
@@ -182,6 +186,9 @@ public sealed class AdminText
     public required string NotFoundBody { get; init; }
     public required string FormExpiredTitle { get; init; }
     public required string FormExpiredBody { get; init; }
+    public required string TooLargeTitle { get; init; }
+    public required string TooLargeBody { get; init; }
+    public required string Media { get; init; }
     public required string Empty { get; init; }
 
     public string RoleName(StaffRole role) => StaffMail.RoleName(role, Language);

@@ -13,6 +13,10 @@ public sealed record PostInput
     public string Lede { get; init; } = "";
     public string BodyMarkdown { get; init; } = "";
     public string? CoverImageUrl { get; init; }
+
+    /// <summary>An uploaded image (<see cref="MediaItem"/>) as the cover; when set it wins over <see cref="CoverImageUrl"/>.</summary>
+    public int? CoverMediaId { get; init; }
+
     public string? CoverImageAlt { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public IReadOnlyList<string> AuthorSlugs { get; init; } = [];
@@ -25,4 +29,7 @@ public sealed record PostInput
 
     /// <summary>The id of the post in the other language that this one translates.</summary>
     public int? TranslationOf { get; init; }
+
+    /// <summary>The staff member who writes it in the admin; recorded when the post is created, ignored by updates.</summary>
+    public int? CreatedById { get; init; }
 }

@@ -17,11 +17,13 @@ public sealed class PostService(
     public const int MaxLedeLength = 2000;
     public const int MaxBodyLength = 1_000_000;
 
+    private const string DesignNeedsCover = "A design needs a cover image with alt text before it can be published.";
+
     public async Task<Post> CreateAsync(PostInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var now = time.GetUtcNow().UtcDateTime;
-        var post = new Post { CreatedAt = now };
+        var post = new Post { CreatedAt = now, CreatedById = input.CreatedById };
         await ApplyAsync(post, input, now, cancellationToken);
         db.Posts.Add(post);
         await SaveAsync(cancellationToken);
@@ -61,6 +63,15 @@ public sealed class PostService(
         post.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await SaveAsync(cancellationToken);
         return post;
+    }
+
+    /// <summary>Removes a post for good (its tag and byline links go with it; the tags and authors stay).</summary>
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        var post = await db.Posts.FirstOrDefaultAsync(p => p.Id == id, cancellationToken)
+                   ?? throw new PublishingException($"There is no post {id}.");
+        db.Posts.Remove(post);
+        await SaveAsync(cancellationToken);
     }
 
     /// <summary>
@@ -117,6 +128,21 @@ public sealed class PostService(
 
         var cover = string.IsNullOrWhiteSpace(input.CoverImageUrl) ? null : input.CoverImageUrl.Trim();
         var alt = string.IsNullOrWhiteSpace(input.CoverImageAlt) ? null : Clean(input.CoverImageAlt);
+        // A URL that is the current upload's keeps the link to it (an API client sending the post back as it read it).
+        var coverMediaId = cover is not null && cover == post.CoverImageUrl ? post.CoverMediaId : null;
+        if (input.CoverMediaId is { } mediaId)
+        {
+            var media = await db.Media.AsNoTracking().FirstOrDefaultAsync(m => m.Id == mediaId, cancellationToken)
+                        ?? throw new PublishingException($"There is no uploaded image {mediaId}.");
+            if (media.WidthList.Count == 0)
+            {
+                throw new PublishingException($"The uploaded image {mediaId} has no sizes to show.");
+            }
+
+            cover = media.UrlFor(media.WidthList.Max());
+            coverMediaId = media.Id;
+        }
+
         if (cover is not null && !IsSafeImageUrl(cover))
         {
             throw new PublishingException("The cover image must be an image on this site, a path beginning with /.");
@@ -127,9 +153,10 @@ public sealed class PostService(
             throw new PublishingException("A cover image needs alt text describing it for readers who cannot see it.");
         }
 
-        if (input.Kind == PostKind.Design && cover is null)
+        // A design may be drafted before its image is ready; it cannot go public (or be scheduled to) without it.
+        if (input.Kind == PostKind.Design && cover is null && input.Status != PostStatus.Draft)
         {
-            throw new PublishingException("A design needs a cover image with alt text.");
+            throw new PublishingException(DesignNeedsCover);
         }
 
         post.Kind = input.Kind;
@@ -139,6 +166,7 @@ public sealed class PostService(
         post.BodyHtml = markdown.ToHtml(post.BodyMarkdown);
         post.WordCount = MarkdownRenderer.CountWords(title) + MarkdownRenderer.CountWords(lede) + MarkdownRenderer.CountWords(post.BodyMarkdown);
         post.CoverImageUrl = cover;
+        post.CoverMediaId = coverMediaId;
         post.CoverImageAlt = cover is null ? null : alt;
         post.Featured = input.Featured;
         post.Priority = input.Priority;
@@ -304,7 +332,7 @@ public sealed class PostService(
     {
         if (post.Kind == PostKind.Design && (post.CoverImageUrl is null || post.CoverImageAlt is null))
         {
-            throw new PublishingException("A design needs a cover image with alt text before it can be published.");
+            throw new PublishingException(DesignNeedsCover);
         }
     }
 

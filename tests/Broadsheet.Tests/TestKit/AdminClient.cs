@@ -107,11 +107,14 @@ public sealed partial class AdminClient : IDisposable
     }
 
     /// <summary>Posts multipart form data (a file upload) with the token.</summary>
-    public async Task<HttpResponseMessage> PostMultipartAsync(string path, MultipartFormDataContent content, string? tokenFrom = null)
+    /// <param name="expectContinue">Ask the server before sending the body, as a client must to see a refusal of a huge body.</param>
+    public async Task<HttpResponseMessage> PostMultipartAsync(string path, MultipartFormDataContent content, string? tokenFrom = null, bool expectContinue = false)
     {
         ArgumentNullException.ThrowIfNull(content);
         content.Add(new StringContent(await TokenAsync(tokenFrom)), "__bs_token");
-        return await _client.PostAsync(new Uri(path, UriKind.Relative), content, TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+        request.Headers.ExpectContinue = expectContinue;
+        return await _client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public void Dispose() => _client.Dispose();
