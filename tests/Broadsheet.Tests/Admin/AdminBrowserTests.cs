@@ -1,5 +1,10 @@
+using Broadsheet.Data;
+using Broadsheet.Publishing;
 using Broadsheet.Staff;
+using Broadsheet.Tests.Publishing;
 using Broadsheet.Tests.TestKit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Broadsheet.Tests.Admin;
@@ -99,5 +104,112 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         var brand = await page.EvalOnSelectorAsync<float>(".admin-brand", "e => e.getBoundingClientRect().left");
         var me = await page.EvalOnSelectorAsync<float>(".admin-me", "e => e.getBoundingClientRect().left");
         Assert.True(direction == "ltr" ? brand < me : brand > me, $"brand at {brand}, account links at {me}");
+    }
+
+    private async Task<IPage> SignInAsync(StaffMember member)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync("/admin/login");
+        await page.FillAsync("#email", member.Email);
+        await page.FillAsync("#password", AdminClient.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/admin");
+        return page;
+    }
+
+    /// <summary>
+    /// Issue 5's walk-through: a contributor writes an Arabic design with an uploaded image and has no way to publish
+    /// it; an editor publishes it; it is on the site; a reader subscribes under it; the confirmation is in the outbox
+    /// viewer. (The issue says "an author"; authors publish their own posts by the roles it sets, so the one who
+    /// cannot publish is a contributor.)
+    /// </summary>
+    [Fact]
+    public async Task A_design_goes_from_a_contributors_draft_to_the_site_and_a_readers_confirmation_reaches_the_outbox()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await AdminClient.CreateMemberAsync(_site.Services, StaffRole.Owner, "owner@newsroom.example");
+        var contributor = await AdminClient.CreateMemberAsync(_site.Services, StaffRole.Contributor, "salma@newsroom.example", "ar", "سلمى");
+        var editor = await AdminClient.CreateMemberAsync(_site.Services, StaffRole.Editor, "karim@newsroom.example", "ar", "كريم");
+
+        // The contributor uploads the graphic (alt text required) and writes the design around it.
+        var writer = await SignInAsync(contributor);
+        await writer.GotoAsync("/admin/media");
+        await writer.SetInputFilesAsync("#media-file", new FilePayload { Name = "wells-map.jpg", MimeType = "image/jpeg", Buffer = MediaImages.Jpeg(1800, 1200) });
+        await writer.FillAsync("#media-alt", "خريطة تبيّن توزيع آبار المدن الثلاث على ضفتي النهر");
+        await writer.ClickAsync("form[enctype='multipart/form-data'] button[type=submit]");
+        int mediaId;
+        await using (var scope = _site.Services.CreateAsyncScope())
+        {
+            mediaId = (await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Media.SingleAsync(ct)).Id;
+        }
+
+        await writer.GotoAsync("/admin/posts/new");
+        await writer.SelectOptionAsync("#post-kind", "design");
+        await writer.SelectOptionAsync("#post-language", "ar");
+        Assert.Equal("rtl", await writer.GetAttributeAsync("#post-body", "dir"));
+        await writer.FillAsync("#post-title", "من يملك آبار النهر؟ خريطة");
+        await writer.FillAsync("#post-lede", "خريطة واحدة تبيّن كيف توزّعت تصاريح الآبار على المقاولين في ثلاث مدن.");
+        await writer.FillAsync("#post-body", "## ماذا تبيّن الخريطة\n\nكل نقطة بئر مرخّصة، ولونها يدل على صاحب التصريح.");
+        await writer.CheckAsync($"input[name=cover][value='{mediaId}']");
+        Assert.Equal(0, await writer.Locator("button[name=action][value=publish]").CountAsync());
+        await writer.ClickAsync("button[name=action][value=save]");
+        await writer.WaitForURLAsync("**/admin/posts/*");
+        Assert.Equal(0, await writer.Locator("button[name=action][value=publish]").CountAsync());
+        await writer.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("admin-editor-design-ar.png"), FullPage = true });
+
+        Post draft;
+        await using (var scope = _site.Services.CreateAsyncScope())
+        {
+            draft = await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Posts.AsNoTracking().SingleAsync(p => p.CreatedById == contributor.Id, ct);
+        }
+
+        Assert.Equal(PostStatus.Draft, draft.Status);
+        Assert.Equal(mediaId, draft.CoverMediaId);
+        using (var anonymous = AdminClient.Anonymous(_site))
+        {
+            using var hidden = await anonymous.GetAsync($"/ar/{Uri.EscapeDataString(draft.Slug)}");
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, hidden.StatusCode);
+        }
+
+        // The editor publishes it.
+        var desk = await SignInAsync(editor);
+        await desk.GotoAsync($"/admin/posts/{draft.Id}");
+        await desk.ClickAsync("button[name=action][value=publish]");
+        await desk.WaitForURLAsync($"**/admin/posts/{draft.Id}**");
+        await using (var scope = _site.Services.CreateAsyncScope())
+        {
+            Assert.Equal(PostStatus.Published, (await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Posts.AsNoTracking().SingleAsync(p => p.Id == draft.Id, ct)).Status);
+        }
+
+        // A reader finds it on the site, with its image and alt text, and subscribes under it.
+        var reader = await NewPageAsync();
+        var article = await reader.GotoAsync($"/ar/{Uri.EscapeDataString(draft.Slug)}");
+        Assert.Equal(200, article!.Status);
+        Assert.Equal("من يملك آبار النهر؟ خريطة", await reader.TextContentAsync("h1"));
+        Assert.Equal("خريطة تبيّن توزيع آبار المدن الثلاث على ضفتي النهر", await reader.GetAttributeAsync("main img", "alt"));
+        await reader.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("site-design-ar.png"), FullPage = true });
+        var signup = reader.Locator("form.signup").Last;
+        await signup.Locator("input[name=email]").FillAsync("reader@example.org");
+        await signup.Locator("button[type=submit]").ClickAsync();
+        await reader.WaitForURLAsync("**/ar/subscribe");
+
+        // The confirmation, in Arabic, in the outbox viewer (the delivery worker writes it a moment after the signup).
+        var link = desk.Locator("a[href^='/admin/outbox/']", new() { HasTextString = "أكّد اشتراكك" });
+        for (var waited = 0; waited < 100 && await link.CountAsync() == 0; waited++)
+        {
+            await desk.GotoAsync("/admin/outbox");
+            if (await link.CountAsync() == 0)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+
+        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("admin-outbox-confirmation-ar.png"), FullPage = true });
+        Assert.Equal(1, await link.CountAsync());
+        await link.ClickAsync();
+        await desk.WaitForSelectorAsync("iframe.mail-frame");
+        var frame = desk.FrameLocator("iframe.mail-frame");
+        Assert.Contains("تأكيد الاشتراك", await frame.Locator("body").TextContentAsync() ?? "", StringComparison.Ordinal);
+        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("admin-outbox-message-ar.png"), FullPage = true });
     }
 }

@@ -22,6 +22,7 @@ public sealed class SettingsText
         Tracking = "Tracking", TrackingIntro = "Off by default: readers are not tracked unless you turn these on.",
         TrackOpens = "Count opens (a tracking pixel in each newsletter)", TrackClicks = "Count clicks (links go through a redirect)",
         Saved = "The settings were saved and are in use.", Default = "Default: {0}",
+        TestHeading = "Check the mail settings",
     };
 
     public static readonly SettingsText Arabic = new()
@@ -43,6 +44,7 @@ public sealed class SettingsText
         Tracking = "التتبع", TrackingIntro = "غير مفعّل افتراضياً: لا يُتتبّع القرّاء ما لم تفعّل ذلك.",
         TrackOpens = "عدّ مرات الفتح (بكسل تتبع في كل نشرة)", TrackClicks = "عدّ النقرات (تمر الروابط عبر إعادة توجيه)",
         Saved = "حُفظت الإعدادات وهي مستخدمة الآن.", Default = "الافتراضي: {0}",
+        TestHeading = "فحص إعدادات البريد",
     };
 
     public static SettingsText For(string? language) => language == Broadsheet.Language.Arabic ? Arabic : English;
@@ -91,4 +93,5 @@ public sealed class SettingsText
     public required string TrackClicks { get; init; }
     public required string Saved { get; init; }
     public required string Default { get; init; }
+    public required string TestHeading { get; init; }
 }
