@@ -14,7 +14,9 @@ internal sealed class SiteQueries(BroadsheetDb db, TimeProvider time)
     private IQueryable<Post> Public(string language)
     {
         var now = Now;
-        return db.Posts.AsNoTracking().Where(p => p.Language == language && p.Status == PostStatus.Published && p.PublishAt <= now);
+        // The uploaded cover comes along (one join), for its responsive variants.
+        return db.Posts.AsNoTracking().Include(p => p.CoverMedia)
+            .Where(p => p.Language == language && p.Status == PostStatus.Published && p.PublishAt <= now);
     }
 
     public async Task<Post?> ArticleAsync(string language, string slug, CancellationToken cancellationToken) =>

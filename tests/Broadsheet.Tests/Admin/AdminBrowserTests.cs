@@ -187,6 +187,10 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         Assert.Equal(200, article!.Status);
         Assert.Equal("من يملك آبار النهر؟ خريطة", await reader.TextContentAsync("h1"));
         Assert.Equal("خريطة تبيّن توزيع آبار المدن الثلاث على ضفتي النهر", await reader.GetAttributeAsync("main img", "alt"));
+        var srcset = await reader.GetAttributeAsync("main img", "srcset") ?? "";
+        Assert.Contains("-480.jpg 480w", srcset, StringComparison.Ordinal);
+        Assert.Contains("-1600.jpg 1600w", srcset, StringComparison.Ordinal);
+        Assert.True(await reader.EvalOnSelectorAsync<bool>("main img", "i => i.complete && i.naturalWidth > 0"), "the cover image loads from /media");
         await reader.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("site-design-ar.png"), FullPage = true });
         var signup = reader.Locator("form.signup").Last;
         await signup.Locator("input[name=email]").FillAsync("reader@example.org");
