@@ -17,7 +17,8 @@ public sealed class OutboxFolderTransport(string dataDirectory, TimeProvider tim
         var mime = message.Mime;
         Directory.CreateDirectory(Folder);
         // Sortable by time; the random part keeps two messages in one tick apart. Never derived from the address.
-        var name = $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}.eml";
+        // Invariant: under a culture with another calendar the date would be written in it, and the viewer would not know the name.
+        var name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}-{Guid.NewGuid():N}.eml");
         var temporary = Path.Combine(Folder, "." + name + ".tmp");
         // A real relay records the envelope sender as Return-Path; the file keeps it the same way, so what the
         // admin shows is what a recipient's server would have stored.
