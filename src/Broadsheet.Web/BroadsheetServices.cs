@@ -36,6 +36,7 @@ internal static class BroadsheetServices
         services.AddSingleton<SettingsSignal>();
         services.AddSingleton<SettingsBaseline>();
         services.AddScoped<SettingsService>();
+        services.AddScoped<MailSettingsCheck>();
         // Built from the settings, and built again when an administrator changes them.
         services.TryAddSingleton<IMailTransport, ReconfigurableTransport>();
         services.AddSingleton<DeliverySignal>();

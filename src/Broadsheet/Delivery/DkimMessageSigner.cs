@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Broadsheet.Settings;
 using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
@@ -35,16 +36,34 @@ public sealed class DkimMessageSigner : IDisposable
     // Swapped whole when the settings change (Reload), so a message is signed with one consistent key and identity.
     private volatile State _state;
 
-    public DkimMessageSigner(IOptions<BroadsheetOptions> options, TimeProvider time)
+    private readonly SettingsSignal? _signal;
+
+    /// <param name="signal">When given, the signer reads its settings and key again whenever saved settings are applied.</param>
+    public DkimMessageSigner(IOptions<BroadsheetOptions> options, TimeProvider time, SettingsSignal? signal = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         _options = options;
         _time = time;
         _state = Load(options.Value, time);
+        _signal = signal;
+        if (signal is not null)
+        {
+            signal.Changed += OnSettingsChanged;
+        }
     }
 
-    public void Dispose() => _state.Signer?.Dispose();
+    public void Dispose()
+    {
+        if (_signal is not null)
+        {
+            _signal.Changed -= OnSettingsChanged;
+        }
+
+        _state.Signer?.Dispose();
+    }
+
+    private void OnSettingsChanged(object? sender, EventArgs e) => Reload();
 
     /// <summary>Whether messages are signed; false when <c>Broadsheet:Mail:Dkim:Domain</c> and <c>:Selector</c> are empty.</summary>
     public bool Enabled => _state.Signer is not null;

@@ -3,6 +3,7 @@ using Broadsheet.Data;
 using Broadsheet.Delivery;
 using Broadsheet.Privacy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -13,15 +14,14 @@ namespace Broadsheet.Settings;
 /// value overrides the configuration file and environment for that key, and removing it (saving it empty) goes back
 /// to the configured default. Saved values are applied to the one shared <see cref="BroadsheetOptions"/> at start-up
 /// and after each save, and <see cref="SettingsSignal"/> tells the mail transport and the DKIM signer to rebuild.
+/// Needs nothing of the mail machinery itself, so every command can apply the settings cheaply at start.
 /// </summary>
 public sealed class SettingsService(
     BroadsheetDb db,
     IOptions<BroadsheetOptions> options,
-    AddressProtector protector,
+    IServiceProvider services,
     SettingsSignal signal,
     SettingsBaseline baseline,
-    DkimMessageSigner dkim,
-    IMailTransport mail,
     TimeProvider time)
 {
     public const string PublicationNameEnglish = "PublicationName:en";
@@ -44,6 +44,10 @@ public sealed class SettingsService(
     public const string TrackClicks = "Tracking:Clicks";
 
     public const int MaxNameLength = 100;
+
+    // Resolved only when a saved SMTP password is read or written: making the key (a file on first use) is not the
+    // business of every command that merely applies the settings at start.
+    private AddressProtector Protector => services.GetRequiredService<AddressProtector>();
     public const int MaxConnections = 32;
 
     /// <summary>Every key the admin may save, in the order the page shows them.</summary>
@@ -98,11 +102,10 @@ public sealed class SettingsService(
         {
             if (Keys.Contains(setting.Key))
             {
-                Apply(options.Value, setting.Key, setting.Key == SmtpPassword ? protector.Decrypt(Convert.FromBase64String(setting.Value)) : setting.Value);
+                Apply(options.Value, setting.Key, setting.Key == SmtpPassword ? Protector.Decrypt(Convert.FromBase64String(setting.Value)) : setting.Value);
             }
         }
 
-        dkim.Reload();
         signal.Raise();
     }
 
@@ -152,7 +155,7 @@ public sealed class SettingsService(
         var existing = await db.Settings.Where(s => changes.Keys.Contains(s.Key)).ToDictionaryAsync(s => s.Key, cancellationToken);
         foreach (var (key, value) in changes)
         {
-            var stored = key == SmtpPassword && value.Length > 0 ? Convert.ToBase64String(protector.Encrypt(value)) : value;
+            var stored = key == SmtpPassword && value.Length > 0 ? Convert.ToBase64String(Protector.Encrypt(value)) : value;
             if (existing.TryGetValue(key, out var row))
             {
                 if (value.Length == 0)
@@ -180,32 +183,8 @@ public sealed class SettingsService(
             Apply(options.Value, key, value.Length > 0 ? value : defaults[key]);
         }
 
-        dkim.Reload();
         signal.Raise();
         return [];
-    }
-
-    /// <summary>Sends a short test mail to <paramref name="to"/> through the transport in use, signed as newsletters are; answers with the server's reply.</summary>
-    public async Task<TransportResult> SendTestAsync(string to, string language, CancellationToken cancellationToken = default)
-    {
-        var o = options.Value;
-        var publication = o.PublicationNameIn(language);
-        var message = language == Language.Arabic
-            ? TransactionalMail.Create(o, to, language, $"رسالة تجريبية من {publication}",
-                ["هذه رسالة تجريبية من إعدادات البريد في لوحة التحرير.", "إن وصلتك فالإرسال يعمل. الموقع:"], "فتح الموقع", o.SiteUrl, "لا حاجة إلى أي إجراء.")
-            : TransactionalMail.Create(o, to, language, $"Test message from {publication}",
-                ["This is a test message from the mail settings in the admin.", "If it reached you, sending works. The site:"], "Open the site", o.SiteUrl, "Nothing to do.");
-        var from = MailboxAddress.Parse(o.Mail.From);
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(from.Domain);
-        message.Date = time.GetUtcNow();
-        if (o.Mail.ReplyTo.Length > 0)
-        {
-            message.ReplyTo.Add(MailboxAddress.Parse(o.Mail.ReplyTo));
-        }
-
-        dkim.Sign(message);
-        var envelope = string.IsNullOrWhiteSpace(o.Mail.BounceAddress) ? from : MailboxAddress.Parse(o.Mail.BounceAddress);
-        return await mail.SendAsync(new OutgoingMessage(message, new MailboxAddress("", envelope.Address), new MailboxAddress("", to)), cancellationToken);
     }
 
     /// <summary>Whether a DKIM key exists for the domain and selector (in the data folder, or the configured key file).</summary>
@@ -220,10 +199,6 @@ public sealed class SettingsService(
             ?? throw new ArgumentException("A domain and a selector are needed.", nameof(domain));
         return DkimKeyFile.Create(DkimKeyFile.PathFor(options.Value, identity), identity, overwrite: false);
     }
-
-    /// <summary>The DNS record of the configured DKIM key, or null when signing is off.</summary>
-    public DkimDnsRecord? DkimRecord() =>
-        dkim is { Enabled: true, Identity: { } identity, KeyFile: { } file } ? DkimKeyFile.ReadRecord(file, identity) : null;
 
     private static SettingsError? Check(string key, string value)
     {

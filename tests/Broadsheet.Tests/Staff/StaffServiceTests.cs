@@ -223,6 +223,38 @@ public sealed partial class StaffServiceTests
         Assert.Equal(StaffError.InvalidLink, (await WithStaffAsync(services, s => s.ResetPasswordAsync(late, "too late password", Ct))).Error);
     }
 
+    // The foreign keys added to posts (on SQLite in place, not by a table rebuild) keep a removed colleague's posts.
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Removing_a_colleague_keeps_their_posts_and_images(DatabaseProvider provider)
+    {
+        var (services, _) = await CreateAsync(provider);
+        await using var _ = services;
+        var owner = (await WithStaffAsync(services, s => s.SetUpOwnerAsync("Rana", "rana@newsroom.example", Password, "en", Ct))).Member!;
+        await using var scope = services.Scope();
+        var writer = await AdminClient.CreateMemberAsync(scope.ServiceProvider, StaffRole.Author, "writer@newsroom.example");
+        var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        var media = new Broadsheet.Publishing.MediaItem { Key = new string('a', 32), Extension = "jpg", Width = 480, Height = 270, Widths = "480", Alt = "A map", UploadedById = writer.Id, CreatedAt = DateTime.UtcNow };
+        db.Media.Add(media);
+        await db.SaveChangesAsync(Ct);
+        var post = await scope.ServiceProvider.GetRequiredService<Broadsheet.Publishing.PostService>().CreateAsync(new Broadsheet.Publishing.PostInput
+        {
+            Kind = Broadsheet.Publishing.PostKind.Design, Language = "en", Title = "A map of the wells", CreatedById = writer.Id, CoverMediaId = media.Id, CoverImageAlt = "A map",
+        }, Ct);
+
+        Assert.True((await WithStaffAsync(services, s => s.RemoveAsync(owner, writer.Id, Ct))).Succeeded);
+        await using var after = services.Scope();
+        var read = after.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        var kept = await read.Posts.AsNoTracking().SingleAsync(p => p.Id == post.Id, Ct);
+        Assert.Null(kept.CreatedById);
+        Assert.Equal(media.Id, kept.CoverMediaId);
+        Assert.Null((await read.Media.AsNoTracking().SingleAsync(m => m.Id == media.Id, Ct)).UploadedById);
+
+        // And an image that is gone leaves the post without a cover rather than pointing nowhere.
+        await read.Media.Where(m => m.Id == media.Id).ExecuteDeleteAsync(Ct);
+        Assert.Null((await read.Posts.AsNoTracking().SingleAsync(p => p.Id == post.Id, Ct)).CoverMediaId);
+    }
+
     internal static string InvitationToken(string text) => Link().Match(text) is { Success: true } m && m.Groups[1].Value == "invitation"
         ? m.Groups[2].Value
         : throw new InvalidOperationException("No invitation link in the mail.");

@@ -74,11 +74,11 @@ internal static class AdminSettingsRoutes
         return Page(context, settings, dkim, shown, notice: text.KeyMade, record: record);
     }
 
-    private static async Task<IResult> SendTest(HttpContext context, SettingsService settings, DkimMessageSigner dkim, CancellationToken ct)
+    private static async Task<IResult> SendTest(HttpContext context, SettingsService settings, MailSettingsCheck check, DkimMessageSigner dkim, CancellationToken ct)
     {
         var me = context.Member();
         var text = SettingsText.For(me.Language);
-        var result = await settings.SendTestAsync(me.Email, me.Language, ct);
+        var result = await check.SendTestAsync(me.Email, me.Language, ct);
         var current = settings.Current();
         var words = View(context).Format(result.Outcome == TransportOutcome.Sent ? text.TestSent : text.TestFailed, result.Detail);
         return result.Outcome == TransportOutcome.Sent
@@ -95,9 +95,13 @@ internal static class AdminSettingsRoutes
         return AdminPage.Render<SettingsPage>(context, AdminText.For(context.Member().Language).Settings, new()
         {
             ["Values"] = shown, ["Defaults"] = defaults, ["HasPassword"] = settings.HasSmtpPassword, ["DkimIdentity"] = dkim.Identity,
-            ["DkimRecord"] = record ?? settings.DkimRecord(), ["Invalid"] = invalid ?? [],
+            ["DkimRecord"] = record ?? DkimRecord(dkim), ["Invalid"] = invalid ?? [],
         }, status, error, notice);
     }
+
+    /// <summary>The DNS record of the key being signed with, or null when signing is off.</summary>
+    private static DkimDnsRecord? DkimRecord(DkimMessageSigner dkim) =>
+        dkim is { Enabled: true, Identity: { } identity, KeyFile: { } file } ? DkimKeyFile.ReadRecord(file, identity) : null;
 
     private static AdminText View(HttpContext context) => AdminText.For(context.Member().Language);
 

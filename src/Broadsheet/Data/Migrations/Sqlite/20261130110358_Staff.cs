@@ -11,18 +11,6 @@ namespace Broadsheet.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<int>(
-                name: "CoverMediaId",
-                table: "posts",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<int>(
-                name: "CreatedById",
-                table: "posts",
-                type: "INTEGER",
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "staff",
                 columns: table => new
@@ -101,6 +89,11 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.SetNull);
                 });
 
+            // Added in place (SQLite allows a nullable column with a foreign key): the rebuild EF would do for the
+            // foreign keys must switch foreign keys off outside any transaction, and warns on every fresh install.
+            migrationBuilder.Sql("ALTER TABLE \"posts\" ADD COLUMN \"CreatedById\" INTEGER NULL CONSTRAINT \"FK_posts_staff_CreatedById\" REFERENCES \"staff\" (\"Id\") ON DELETE SET NULL;");
+            migrationBuilder.Sql("ALTER TABLE \"posts\" ADD COLUMN \"CoverMediaId\" INTEGER NULL CONSTRAINT \"FK_posts_media_CoverMediaId\" REFERENCES \"media\" (\"Id\") ON DELETE SET NULL;");
+
             migrationBuilder.CreateIndex(
                 name: "IX_posts_CoverMediaId",
                 table: "posts",
@@ -140,21 +133,6 @@ namespace Broadsheet.Data.Migrations.Sqlite
                 table: "staff_invitations",
                 column: "InvitedById");
 
-            migrationBuilder.AddForeignKey(
-                name: "FK_posts_media_CoverMediaId",
-                table: "posts",
-                column: "CoverMediaId",
-                principalTable: "media",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
-
-            migrationBuilder.AddForeignKey(
-                name: "FK_posts_staff_CreatedById",
-                table: "posts",
-                column: "CreatedById",
-                principalTable: "staff",
-                principalColumn: "Id",
-                onDelete: ReferentialAction.SetNull);
         }
 
         /// <inheritdoc />
