@@ -26,6 +26,8 @@ public sealed class BroadsheetOptions
 
     public WorkersOptions Workers { get; set; } = new();
 
+    public NewsletterOptions Newsletter { get; set; } = new();
+
     /// <summary>Newsletter open and click tracking: off unless switched on.</summary>
     public TrackingOptions Tracking { get; set; } = new();
 

@@ -1,5 +1,6 @@
 using Broadsheet.Delivery;
 using Broadsheet.Privacy;
+using Broadsheet.Newsletter;
 using Broadsheet.Publishing;
 using Broadsheet.Settings;
 using Broadsheet.Staff;
@@ -27,6 +28,7 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<StaffMember> StaffMembers => Set<StaffMember>();
     public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<SiteSetting> Settings => Set<SiteSetting>();
+    public DbSet<Edition> Editions => Set<Edition>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -179,6 +181,17 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             media.HasIndex(m => m.Key).IsUnique();
             media.HasOne<StaffMember>().WithMany().HasForeignKey(m => m.UploadedById).OnDelete(DeleteBehavior.SetNull);
             media.Ignore(m => m.WidthList);
+        });
+
+        modelBuilder.Entity<Edition>(edition =>
+        {
+            edition.ToTable("editions");
+            edition.Property(e => e.Newsletter).HasMaxLength(32);
+            edition.Property(e => e.Language).HasMaxLength(8);
+            edition.Property(e => e.PeriodKey).HasMaxLength(16);
+            edition.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+            // The once-per-period guarantee: a second insert for the same period fails, whoever makes it.
+            edition.HasIndex(e => new { e.Newsletter, e.Language, e.PeriodKey }).IsUnique();
         });
 
         modelBuilder.Entity<SiteSetting>(setting =>

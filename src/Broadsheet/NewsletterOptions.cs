@@ -1,0 +1,17 @@
+namespace Broadsheet;
+
+/// <summary>The <c>Broadsheet:Newsletter</c> section: when the twice-monthly digest goes out, and how.</summary>
+public sealed class NewsletterOptions
+{
+    /// <summary>
+    /// When editions go out, as a cron expression (minute hour day month weekday) in the publication's time zone.
+    /// Default: the 1st and the 15th of every month at 09:00.
+    /// </summary>
+    public string Schedule { get; set; } = "0 9 1,15 * *";
+
+    /// <summary>How long before its send time an edition is prepared for review.</summary>
+    public TimeSpan PrepareAhead { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>If the app was down at a send time, the edition still goes out this long afterwards; later, it waits for an editor.</summary>
+    public TimeSpan Lateness { get; set; } = TimeSpan.FromHours(6);
+}
