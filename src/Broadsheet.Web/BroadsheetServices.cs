@@ -29,6 +29,7 @@ internal static class BroadsheetServices
         services.AddScoped<Broadsheet.Publishing.Media.MediaLibrary>();
         services.AddScoped<DemoContentLoader>();
         services.AddScoped<Broadsheet.Newsletter.EditionPlanner>();
+        services.AddScoped<Broadsheet.Newsletter.DigestSelector>();
 
         // The keys live outside the database: made lazily so a command that never touches subscribers never makes one.
         services.AddSingleton(_ => PrivacyKeys.LoadOrCreate(options.DataDirectory, options.Privacy.MasterKey));

@@ -14,4 +14,22 @@ public sealed class NewsletterOptions
 
     /// <summary>If the app was down at a send time, the edition still goes out this long afterwards; later, it waits for an editor.</summary>
     public TimeSpan Lateness { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// How much each kind counts when ranking an edition's posts, after the editor's pin and priority (higher first);
+    /// also the order of the sections. Default: reports above designs above news.
+    /// </summary>
+    public IDictionary<string, int> KindWeights { get; set; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["report"] = 3, ["design"] = 2, ["news"] = 1,
+    };
+
+    /// <summary>At most this many posts of a kind in one edition. Default: 3 reports, 3 designs, 5 news.</summary>
+    public IDictionary<string, int> SectionCaps { get; set; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["report"] = 3, ["design"] = 3, ["news"] = 5,
+    };
+
+    /// <summary>When a period has nothing new, its edition is skipped (not sent).</summary>
+    public bool SkipEmpty { get; set; } = true;
 }

@@ -29,6 +29,7 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<MediaItem> Media => Set<MediaItem>();
     public DbSet<SiteSetting> Settings => Set<SiteSetting>();
     public DbSet<Edition> Editions => Set<Edition>();
+    public DbSet<EditionItem> EditionItems => Set<EditionItem>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -192,6 +193,18 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             edition.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
             // The once-per-period guarantee: a second insert for the same period fails, whoever makes it.
             edition.HasIndex(e => new { e.Newsletter, e.Language, e.PeriodKey }).IsUnique();
+        });
+
+        modelBuilder.Entity<EditionItem>(item =>
+        {
+            item.ToTable("edition_items");
+            item.Property(i => i.Newsletter).HasMaxLength(32);
+            item.Property(i => i.Section).HasConversion<string>().HasMaxLength(16);
+            item.HasIndex(i => new { i.EditionId, i.PostId }).IsUnique();
+            // A post goes out in one digest edition only, whoever fills editions and however often.
+            item.HasIndex(i => i.PostId).IsUnique().HasFilter("\"Newsletter\" = 'digest'").HasDatabaseName("IX_edition_items_digest_post");
+            item.HasOne<Edition>().WithMany().HasForeignKey(i => i.EditionId).OnDelete(DeleteBehavior.Cascade);
+            item.HasOne<Post>().WithMany().HasForeignKey(i => i.PostId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<SiteSetting>(setting =>

@@ -254,6 +254,46 @@ namespace Broadsheet.Data.Migrations.Postgres
                     b.ToTable("editions", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("EditionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Newsletter")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PostId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Section")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PostId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_edition_items_digest_post")
+                        .HasFilter("\"Newsletter\" = 'digest'");
+
+                    b.HasIndex("EditionId", "PostId")
+                        .IsUnique();
+
+                    b.ToTable("edition_items", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Publishing.Author", b =>
                 {
                     b.Property<int>("Id")
@@ -811,6 +851,21 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("SubscriberId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
+                {
+                    b.HasOne("Broadsheet.Newsletter.Edition", null)
+                        .WithMany()
+                        .HasForeignKey("EditionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broadsheet.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Broadsheet.Publishing.MediaItem", b =>

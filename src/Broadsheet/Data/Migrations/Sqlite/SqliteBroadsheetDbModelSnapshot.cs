@@ -241,6 +241,44 @@ namespace Broadsheet.Data.Migrations.Sqlite
                     b.ToTable("editions", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EditionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Newsletter")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Section")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PostId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_edition_items_digest_post")
+                        .HasFilter("\"Newsletter\" = 'digest'");
+
+                    b.HasIndex("EditionId", "PostId")
+                        .IsUnique();
+
+                    b.ToTable("edition_items", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Publishing.Author", b =>
                 {
                     b.Property<int>("Id")
@@ -780,6 +818,21 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("SubscriberId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
+                {
+                    b.HasOne("Broadsheet.Newsletter.Edition", null)
+                        .WithMany()
+                        .HasForeignKey("EditionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broadsheet.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Broadsheet.Publishing.MediaItem", b =>
