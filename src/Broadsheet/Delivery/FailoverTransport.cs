@@ -57,15 +57,7 @@ public sealed partial class FailoverTransport : IMailTransport, IAsyncDisposable
     {
         foreach (var transport in transports)
         {
-            switch (transport)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await transport.CloseAsync();
         }
     }
 

@@ -39,7 +39,7 @@ public sealed partial class ReconfigurableTransport : IMailTransport, IAsyncDisp
     public async ValueTask DisposeAsync()
     {
         _signal.Changed -= OnChanged;
-        await DisposeTransportAsync(Current);
+        await Current.CloseAsync();
     }
 
     private IMailTransport Build() => MailTransportFactory.Create(_options.Value.Mail, _options.Value.DataDirectory, _time, _loggers);
@@ -59,20 +59,7 @@ public sealed partial class ReconfigurableTransport : IMailTransport, IAsyncDisp
         }
 
         var previous = Interlocked.Exchange(ref _current, next);
-        _ = DisposeTransportAsync(previous);
-    }
-
-    private static async Task DisposeTransportAsync(IMailTransport transport)
-    {
-        switch (transport)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
+        _ = previous.CloseAsync().AsTask();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The mail settings changed but the transport could not be rebuilt; the previous one stays")]

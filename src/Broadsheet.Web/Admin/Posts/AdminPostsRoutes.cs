@@ -295,15 +295,10 @@ internal static class AdminPostsRoutes
         string? error;
         await using (var transaction = await BeginAsync(db, ct))
         {
-            var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-            if (post is null)
+            var (post, refusal) = await FindAsync(context, db, id, PostAccess.CanEdit, ct);
+            if (refusal is not null)
             {
-                return AdminPage.NotFound(context);
-            }
-
-            if (!PostAccess.CanEdit(me, post))
-            {
-                return AdminPage.Forbidden(context);
+                return refusal;
             }
 
             if (post.Status != PostStatus.Draft)
@@ -336,15 +331,10 @@ internal static class AdminPostsRoutes
     private static async Task<IResult> Unpublish(HttpContext context, int id, BroadsheetDb db, PostService posts, CancellationToken ct)
     {
         var me = context.Member();
-        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (post is null)
+        var (post, refusal) = await FindAsync(context, db, id, PostAccess.CanPublish, ct);
+        if (refusal is not null)
         {
-            return AdminPage.NotFound(context);
-        }
-
-        if (!PostAccess.CanPublish(me, post))
-        {
-            return AdminPage.Forbidden(context);
+            return refusal;
         }
 
         if (post.Status != PostStatus.Draft)
@@ -358,15 +348,10 @@ internal static class AdminPostsRoutes
     private static async Task<IResult> DeleteConfirm(HttpContext context, int id, BroadsheetDb db, CancellationToken ct)
     {
         var me = context.Member();
-        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (post is null)
+        var (post, refusal) = await FindAsync(context, db, id, PostAccess.CanDelete, ct);
+        if (refusal is not null)
         {
-            return AdminPage.NotFound(context);
-        }
-
-        if (!PostAccess.CanDelete(me, post))
-        {
-            return AdminPage.Forbidden(context);
+            return refusal;
         }
 
         var text = PostsText.For(me.Language);
@@ -380,15 +365,10 @@ internal static class AdminPostsRoutes
     private static async Task<IResult> Delete(HttpContext context, int id, BroadsheetDb db, PostService posts, CancellationToken ct)
     {
         var me = context.Member();
-        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (post is null)
+        var (post, refusal) = await FindAsync(context, db, id, PostAccess.CanDelete, ct);
+        if (refusal is not null)
         {
-            return AdminPage.NotFound(context);
-        }
-
-        if (!PostAccess.CanDelete(me, post))
-        {
-            return AdminPage.Forbidden(context);
+            return refusal;
         }
 
         await posts.DeleteAsync(id, ct);
@@ -556,4 +536,16 @@ internal static class AdminPostsRoutes
 
     private static string LocalDisplay(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>The post, or the refusal to give instead: 404 when there is none, 403 when <paramref name="allowed"/> says no.</summary>
+    private static async Task<(Post Post, IResult? Refusal)> FindAsync(HttpContext context, BroadsheetDb db, int id, Func<StaffMember, Post, bool> allowed, CancellationToken ct)
+    {
+        var post = await db.Posts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (post is null)
+        {
+            return (null!, AdminPage.NotFound(context));
+        }
+
+        return allowed(context.Member(), post) ? (post, null) : (post, AdminPage.Forbidden(context));
+    }
 }
