@@ -168,6 +168,9 @@ public sealed partial class DeliveryDispatcher(
 
             if (!await AnyWorkAsync(db, Now, stopping))
             {
+                // The last outcomes may have been recorded after the FinishSends above looked (it saw them still
+                // claimed): look once more, or a run until idle could leave a fully sent send marked as sending.
+                await store.FinishSendsAsync(Now, stopping);
                 await store.ReleaseDispatcherAsync(Owner, stopping);
                 return false;
             }
