@@ -15,33 +15,15 @@ namespace Broadsheet.Tests.Admin;
 /// </summary>
 public sealed class AdminBrowserTests : IAsyncLifetime
 {
-    private TestSite _site = default!;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private BrowserSite _session = default!;
 
-    public async ValueTask InitializeAsync() => _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: true);
+    private TestSite _site => _session.Site;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
+    public async ValueTask InitializeAsync() => _session = await BrowserSite.StartAsync();
 
-        _playwright?.Dispose();
-        await _site.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 
-    private async Task<IPage> NewPageAsync()
-    {
-        if (_browser is null)
-        {
-            (_playwright, _browser) = await Browser.LaunchAsync();
-        }
-
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = _site.BaseAddress.ToString() });
-        return await context.NewPageAsync();
-    }
+    private Task<IPage> NewPageAsync() => _session.NewPageAsync();
 
     [Fact]
     public async Task The_owner_sets_up_the_newsroom_then_a_wrong_password_five_times_locks_the_account()
@@ -83,12 +65,7 @@ public sealed class AdminBrowserTests : IAsyncLifetime
     public async Task The_main_pages_read_in_the_staff_members_language_and_direction(string language, string direction)
     {
         var owner = await AdminClient.CreateMemberAsync(_site.Services, StaffRole.Owner, $"owner-{language}@newsroom.example", language, language == "ar" ? "رنا حداد" : "Rana Haddad");
-        var page = await NewPageAsync();
-        await page.GotoAsync("/admin/login");
-        await page.FillAsync("#email", owner.Email);
-        await page.FillAsync("#password", AdminClient.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin");
+        var page = await SignInAsync(owner);
 
         foreach (var (path, name) in new[] { ("/admin", "dashboard"), ("/admin/posts", "posts"), ("/admin/subscribers", "subscribers"), ("/admin/outbox", "outbox"), ("/admin/staff", "staff"), ("/admin/settings", "settings"), ("/admin/account", "account") })
         {
@@ -106,16 +83,7 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         Assert.True(direction == "ltr" ? brand < me : brand > me, $"brand at {brand}, account links at {me}");
     }
 
-    private async Task<IPage> SignInAsync(StaffMember member)
-    {
-        var page = await NewPageAsync();
-        await page.GotoAsync("/admin/login");
-        await page.FillAsync("#email", member.Email);
-        await page.FillAsync("#password", AdminClient.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin");
-        return page;
-    }
+    private Task<IPage> SignInAsync(StaffMember member) => _session.SignInAsync(member);
 
     /// <summary>
     /// Issue 5's walk-through: a contributor writes an Arabic design with an uploaded image and has no way to publish

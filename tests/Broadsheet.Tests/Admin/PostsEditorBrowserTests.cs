@@ -11,38 +11,23 @@ namespace Broadsheet.Tests.Admin;
 /// <summary>The editor's script in a real browser: the direction follows the post's language, the live preview, autosave.</summary>
 public sealed class PostsEditorBrowserTests : IAsyncLifetime
 {
-    private TestSite _site = default!;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private BrowserSite _session = default!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: true);
+    private TestSite _site => _session.Site;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
+    public async ValueTask InitializeAsync() => _session = await BrowserSite.StartAsync();
 
-        _playwright?.Dispose();
-        await _site.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 
     /// <summary>A page signed in as a new staff member through the real sign-in form.</summary>
     private async Task<(IPage Page, StaffMember Member)> SignInAsync(StaffRole role, string language)
     {
-        (_playwright, _browser) = _browser is null ? await Browser.LaunchAsync() : (_playwright!, _browser);
         var email = $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@newsroom.example";
         var member = await AdminClient.CreateMemberAsync(_site.Services, role, email, language, "Salma " + role);
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         // Straight back to the posts list, so this test does not depend on the dashboard.
-        await page.GotoAsync(new Uri(_site.BaseAddress, "/admin/login?return=%2Fadmin%2Fposts").ToString());
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", AdminClient.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.EndsWith("/admin/posts", StringComparison.Ordinal));
+        var page = await _session.SignInAsync(member, "/admin/posts", 1400, 1000);
         return (page, member);
     }
 

@@ -10,31 +10,17 @@ namespace Broadsheet.Tests.Site;
 /// <summary>Real pages in a real browser, in both languages: direction, layout order, the language switch.</summary>
 public sealed class BrowserTests : IAsyncLifetime
 {
-    private TestSite _site = default!;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private BrowserSite _session = default!;
 
-    public async ValueTask InitializeAsync() => _site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: true);
+    private TestSite _site => _session.Site;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
+    public async ValueTask InitializeAsync() => _session = await BrowserSite.StartAsync();
 
-        _playwright?.Dispose();
-        await _site.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
 
     private async Task<IPage> OpenAsync(string path)
     {
-        if (_browser is null)
-        {
-            (_playwright, _browser) = await Browser.LaunchAsync();
-        }
-
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await _session.NewPageAsync();
         var response = await page.GotoAsync(new Uri(_site.BaseAddress, path).ToString());
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
