@@ -43,7 +43,10 @@ public sealed class BrowserSite : IAsyncDisposable
         await page.FillAsync("#email", member.Email);
         await page.FillAsync("#password", AdminClient.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == returnPath);
+        // The document is enough (its stylesheet and deferred script are in it); waiting for every last resource's load
+        // event timed out once under CI's load.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        await page.WaitForSelectorAsync("h1");
         return page;
     }
 
