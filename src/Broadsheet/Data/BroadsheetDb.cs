@@ -30,6 +30,9 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<SiteSetting> Settings => Set<SiteSetting>();
     public DbSet<Edition> Editions => Set<Edition>();
     public DbSet<EditionItem> EditionItems => Set<EditionItem>();
+    public DbSet<PostViewDay> PostViews => Set<PostViewDay>();
+    public DbSet<EditionClick> EditionClicks => Set<EditionClick>();
+    public DbSet<NewsletterTemplate> NewsletterTemplates => Set<NewsletterTemplate>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -193,6 +196,34 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             edition.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
             // The once-per-period guarantee: a second insert for the same period fails, whoever makes it.
             edition.HasIndex(e => new { e.Newsletter, e.Language, e.PeriodKey }).IsUnique();
+            edition.HasIndex(e => new { e.Status, e.ScheduledFor });
+            edition.Property(e => e.Subject).HasMaxLength(Broadsheet.Delivery.SendService.MaxSubjectLength);
+            edition.Property(e => e.Intro).HasMaxLength(Edition.MaxIntroLength);
+            edition.HasOne<StaffMember>().WithMany().HasForeignKey(e => e.ReviewedById).OnDelete(DeleteBehavior.SetNull);
+            edition.HasOne<Send>().WithMany().HasForeignKey(e => e.SendId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        modelBuilder.Entity<PostViewDay>(view =>
+        {
+            view.ToTable("post_views");
+            view.HasKey(v => new { v.PostId, v.Day });
+            view.HasOne<Post>().WithMany().HasForeignKey(v => v.PostId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<EditionClick>(click =>
+        {
+            click.ToTable("edition_clicks");
+            click.HasKey(c => new { c.EditionId, c.PostId });
+            click.HasOne<Edition>().WithMany().HasForeignKey(c => c.EditionId).OnDelete(DeleteBehavior.Cascade);
+            click.HasOne<Post>().WithMany().HasForeignKey(c => c.PostId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<NewsletterTemplate>(template =>
+        {
+            template.ToTable("newsletter_templates");
+            template.HasKey(t => t.Name);
+            template.Property(t => t.Name).HasMaxLength(32);
+            template.HasOne<StaffMember>().WithMany().HasForeignKey(t => t.UpdatedById).OnDelete(DeleteBehavior.SetNull);
         });
 
         modelBuilder.Entity<EditionItem>(item =>

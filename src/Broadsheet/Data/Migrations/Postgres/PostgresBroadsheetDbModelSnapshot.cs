@@ -220,8 +220,18 @@ namespace Broadsheet.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("CuratedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Intro")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("Language")
                         .IsRequired()
@@ -233,12 +243,27 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<long>("Opens")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("PeriodKey")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<DateTime?>("PreparedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ReviewedById")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("SendId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
@@ -246,12 +271,40 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Subject")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ReviewedById");
+
+                    b.HasIndex("SendId");
+
+                    b.HasIndex("Status", "ScheduledFor");
 
                     b.HasIndex("Newsletter", "Language", "PeriodKey")
                         .IsUnique();
 
                     b.ToTable("editions", (string)null);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionClick", b =>
+                {
+                    b.Property<long>("EditionId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("PostId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("EditionId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("edition_clicks", (string)null);
                 });
 
             modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
@@ -292,6 +345,45 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("edition_items", (string)null);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.NewsletterTemplate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("newsletter_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.PostViewDay", b =>
+                {
+                    b.Property<int>("PostId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("PostId", "Day");
+
+                    b.ToTable("post_views", (string)null);
                 });
 
             modelBuilder.Entity("Broadsheet.Publishing.Author", b =>
@@ -853,6 +945,34 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Broadsheet.Newsletter.Edition", b =>
+                {
+                    b.HasOne("Broadsheet.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Broadsheet.Delivery.Send", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionClick", b =>
+                {
+                    b.HasOne("Broadsheet.Newsletter.Edition", null)
+                        .WithMany()
+                        .HasForeignKey("EditionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broadsheet.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
                 {
                     b.HasOne("Broadsheet.Newsletter.Edition", null)
@@ -861,6 +981,23 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Broadsheet.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.NewsletterTemplate", b =>
+                {
+                    b.HasOne("Broadsheet.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.PostViewDay", b =>
+                {
                     b.HasOne("Broadsheet.Publishing.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")

@@ -207,7 +207,17 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("CuratedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Intro")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Language")
@@ -220,12 +230,27 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Opens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PeriodKey")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PreparedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ReviewedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("ScheduledFor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SendId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -233,12 +258,40 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Subject")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("ReviewedById");
+
+                    b.HasIndex("SendId");
+
+                    b.HasIndex("Status", "ScheduledFor");
 
                     b.HasIndex("Newsletter", "Language", "PeriodKey")
                         .IsUnique();
 
                     b.ToTable("editions", (string)null);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionClick", b =>
+                {
+                    b.Property<long>("EditionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Clicks")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("EditionId", "PostId");
+
+                    b.HasIndex("PostId");
+
+                    b.ToTable("edition_clicks", (string)null);
                 });
 
             modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
@@ -277,6 +330,45 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("edition_items", (string)null);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.NewsletterTemplate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("UpdatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("UpdatedById");
+
+                    b.ToTable("newsletter_templates", (string)null);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.PostViewDay", b =>
+                {
+                    b.Property<int>("PostId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("PostId", "Day");
+
+                    b.ToTable("post_views", (string)null);
                 });
 
             modelBuilder.Entity("Broadsheet.Publishing.Author", b =>
@@ -820,6 +912,34 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Broadsheet.Newsletter.Edition", b =>
+                {
+                    b.HasOne("Broadsheet.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Broadsheet.Delivery.Send", null)
+                        .WithMany()
+                        .HasForeignKey("SendId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.EditionClick", b =>
+                {
+                    b.HasOne("Broadsheet.Newsletter.Edition", null)
+                        .WithMany()
+                        .HasForeignKey("EditionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Broadsheet.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Broadsheet.Newsletter.EditionItem", b =>
                 {
                     b.HasOne("Broadsheet.Newsletter.Edition", null)
@@ -828,6 +948,23 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Broadsheet.Publishing.Post", null)
+                        .WithMany()
+                        .HasForeignKey("PostId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.NewsletterTemplate", b =>
+                {
+                    b.HasOne("Broadsheet.Staff.StaffMember", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Broadsheet.Newsletter.PostViewDay", b =>
+                {
                     b.HasOne("Broadsheet.Publishing.Post", null)
                         .WithMany()
                         .HasForeignKey("PostId")
