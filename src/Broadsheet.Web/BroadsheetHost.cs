@@ -29,6 +29,7 @@ public static class BroadsheetHost
 
         var options = builder.Services.AddBroadsheet(builder.Configuration);
         builder.Services.AddHostedService<ScheduledPostPublisher>();
+        builder.Services.AddHostedService<Broadsheet.Newsletter.DigestWorker>();
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<BounceWorker>();
         // The delivery worker finishes in-flight mail within its drain time; the host waits a little longer than that.
@@ -37,6 +38,7 @@ public static class BroadsheetHost
         // Arabic is text, not something to escape: without this every Arabic letter would go out as an entity.
         builder.Services.AddWebEncoders(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddOutputCache(o => o.AddPolicy(SiteCache.Policy, SiteCache.Configure));
+        builder.Services.AddReadershipCounting();
         builder.Services.AddSingleton<IContentChangeListener, SiteCache>();
         builder.Services.AddScoped<SiteQueries>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -73,6 +75,7 @@ public static class BroadsheetHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseReadershipCounting();
         app.UseOutputCache();
 
         app.MapHealthChecks("/healthz");
@@ -80,6 +83,7 @@ public static class BroadsheetHost
         app.MapApi();
         app.MapAdmin();
         app.MapMedia();
+        app.MapNewsletterTracking();
         app.MapSite();
         return app;
     }

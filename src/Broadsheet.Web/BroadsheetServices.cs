@@ -30,6 +30,12 @@ internal static class BroadsheetServices
         services.AddScoped<DemoContentLoader>();
         services.AddScoped<Broadsheet.Newsletter.EditionPlanner>();
         services.AddScoped<Broadsheet.Newsletter.DigestSelector>();
+        services.AddSingleton<Broadsheet.Newsletter.NewsletterTemplateEngine>();
+        services.AddScoped<Broadsheet.Newsletter.NewsletterTemplates>();
+        services.AddScoped<Broadsheet.Newsletter.DigestRenderer>();
+        services.AddScoped<Broadsheet.Newsletter.NewsletterTracking>();
+        services.AddSingleton<Broadsheet.Newsletter.Readership>();
+        services.AddScoped<Broadsheet.Newsletter.EditionService>();
 
         // The keys live outside the database: made lazily so a command that never touches subscribers never makes one.
         services.AddSingleton(_ => PrivacyKeys.LoadOrCreate(options.DataDirectory, options.Privacy.MasterKey));

@@ -30,6 +30,19 @@ public sealed class NewsletterOptions
         ["report"] = 3, ["design"] = 3, ["news"] = 5,
     };
 
+    /// <summary>
+    /// Whether an edition waits for an editor's approval (the default) or sends itself at its time. Waiting is the
+    /// default because a digest goes to every reader at once and cannot be taken back: a newsroom whose readers may be
+    /// at risk wants a person to have looked at it. The console shows what is waiting and since when.
+    /// </summary>
+    public bool RequireApproval { get; set; } = true;
+
     /// <summary>When a period has nothing new, its edition is skipped (not sent).</summary>
     public bool SkipEmpty { get; set; } = true;
+
+    /// <summary>
+    /// How often counted page views (readership) are written to the database; they wait in memory meanwhile, so a
+    /// read costs the page nothing. At least one second. What waits is also written when the app stops.
+    /// </summary>
+    public TimeSpan ReadershipFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -3,6 +3,7 @@ using Broadsheet.Publishing;
 using Broadsheet.Staff;
 using Broadsheet.Subscribers;
 using Broadsheet.Web.Admin.Media;
+using Broadsheet.Web.Admin.Newsletter;
 using Broadsheet.Web.Admin.Outbox;
 using Broadsheet.Web.Admin.Posts;
 using Broadsheet.Web.Admin.Settings;
@@ -62,6 +63,7 @@ internal static class AdminRoutes
         admin.MapAdminSubscribers();
         admin.MapAdminOutbox();
         admin.MapAdminSettings();
+        admin.MapAdminNewsletterTemplates();
 
         // Anything else under /admin is the admin's own "not found", in the admin's language.
         admin.MapFallback(AdminPage.NotFound);

@@ -51,6 +51,7 @@ public sealed class AdminText
         FormExpiredTitle = "The form expired", FormExpiredBody = "Please go back, reload the page and try again.",
         TooLargeTitle = "Too large", TooLargeBody = "What you sent is larger than the admin accepts (images: at most 20 MB). Go back and choose a smaller file.",
         Media = "Images",
+        Newsletter = "Newsletter",
         Empty = "Nothing here yet.",
     };
 
@@ -96,6 +97,7 @@ public sealed class AdminText
         FormExpiredTitle = "انتهت صلاحية النموذج", FormExpiredBody = "ارجع وأعد تحميل الصفحة ثم حاول مجدداً.",
         TooLargeTitle = "الحجم كبير", TooLargeBody = "ما أرسلته أكبر مما تقبله لوحة التحرير (الصور: 20 ميغابايت على الأكثر). ارجع واختر ملفاً أصغر.",
         Media = "الصور",
+        Newsletter = "النشرة",
         Empty = "لا شيء هنا بعد.",
     };
 
@@ -107,6 +109,7 @@ public sealed class AdminText
     public required string Posts { get; init; }
     public required string Subscribers { get; init; }
     public required string Outbox { get; init; }
+    public required string Newsletter { get; init; }
     public required string Staff { get; init; }
     public required string Settings { get; init; }
     public required string Account { get; init; }

@@ -5,7 +5,7 @@ namespace Broadsheet.Web.Cli;
 /// <summary>The host's subcommands: <c>dotnet run --project src/Broadsheet.Web -- &lt;command&gt;</c>.</summary>
 internal static class BroadsheetCli
 {
-    private static readonly string[] Commands = ["dkim", "import", "migrate", "subscribers", "sends", "deliver", "--help", "-h", "-?", "--version"];
+    private static readonly string[] Commands = ["dkim", "import", "migrate", "subscribers", "sends", "deliver", "digest", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string first) => Commands.Contains(first, StringComparer.Ordinal);
 
@@ -19,6 +19,7 @@ internal static class BroadsheetCli
             SubscribersCommand.Create(),
             SendsCommand.Create(),
             SendsCommand.Deliver(),
+            DigestCommand.Create(),
         };
         // On Ctrl+C or SIGTERM the action's token is cancelled; `deliver` then finishes the mail in flight, which
         // may take the dispatcher's whole drain time, so the process is not cut off after System.CommandLine's 2 s.

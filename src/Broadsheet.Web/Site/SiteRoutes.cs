@@ -14,6 +14,7 @@ internal static class SiteRoutes
         app.MapPage("/robots.txt", Robots);
         app.MapPage("/sitemap.xml", Sitemap).CacheOutput(SiteCache.Policy);
 
+        app.MapNewsletterArchive();
         var site = app.MapGroup("/{lang:lang}").CacheOutput(SiteCache.Policy);
         site.MapPage("/", Home);
         site.MapPage("/reports", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Report, page, q, o.Value, ct));
@@ -23,7 +24,7 @@ internal static class SiteRoutes
         site.MapPage("/author/{author}", AuthorPage);
         site.MapPage("/rss.xml", Rss);
         site.MapPage("/atom.xml", Atom);
-        site.MapPage("/{slug}", Article);
+        site.MapPage("/{slug}", Article).WithMetadata(ReadershipCounting.Counted);
 
         app.MapFallback(NotFound);
     }
@@ -147,7 +148,7 @@ internal static class SiteRoutes
     }
 
     private static string Robots(IOptions<BroadsheetOptions> options) =>
-        $"User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /confirm/\nDisallow: /unsubscribe/\nDisallow: /preferences/\nSitemap: {SiteFormat.Absolute(options.Value.SiteUrl, "/sitemap.xml")}\n";
+        $"User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /confirm/\nDisallow: /unsubscribe/\nDisallow: /preferences/\nDisallow: /newsletter/\nSitemap: {SiteFormat.Absolute(options.Value.SiteUrl, "/sitemap.xml")}\n";
 
     private static IResult NotFound(HttpContext context, IOptions<BroadsheetOptions> options) =>
         NotFoundPage(LanguageOfRequest(context, options.Value), options.Value);

@@ -23,6 +23,8 @@ internal sealed class SiteText
             ErrorTitle = "Something went wrong",
             ErrorBody = "We could not show this page just now. Please try again in a moment.",
             NewsletterHeading = "Our free newsletter",
+            ArchiveHeading = "Past editions of the newsletter", ArchiveEmpty = "No edition has gone out yet. Subscribe below to get the first one.",
+            ArchiveSpecial = "special edition", ArchiveLink = "Past editions",
             NewsletterBody = "Our latest reports, news and designs, in your inbox twice a month: only the updates that matter most.",
             Feed = "RSS feed", MainNavigation = "Main", Footer = "Independent journalism in Arabic and English.",
             KindReport = "Report", KindNews = "News", KindDesign = "Design",
@@ -59,6 +61,8 @@ internal sealed class SiteText
             ErrorTitle = "حدث خطأ",
             ErrorBody = "تعذّر عرض هذه الصفحة الآن. يُرجى المحاولة بعد قليل.",
             NewsletterHeading = "نشرتنا البريدية المجانية",
+            ArchiveHeading = "الأعداد السابقة من النشرة", ArchiveEmpty = "لم يصدر أي عدد بعد. اشترك أدناه ليصلك العدد الأول.",
+            ArchiveSpecial = "عدد خاص", ArchiveLink = "الأعداد السابقة",
             NewsletterBody = "أحدث تقاريرنا وأخبارنا وتصاميمنا في بريدك مرتين في الشهر: أهم المستجدات فقط.",
             Feed = "خلاصة RSS", MainNavigation = "القائمة الرئيسية", Footer = "صحافة مستقلة بالعربية والإنجليزية.",
             KindReport = "تقرير", KindNews = "خبر", KindDesign = "تصميم",
@@ -112,6 +116,10 @@ internal sealed class SiteText
     public required string ErrorTitle { get; init; }
     public required string ErrorBody { get; init; }
     public required string NewsletterHeading { get; init; }
+    public required string ArchiveHeading { get; init; }
+    public required string ArchiveEmpty { get; init; }
+    public required string ArchiveSpecial { get; init; }
+    public required string ArchiveLink { get; init; }
     public required string NewsletterBody { get; init; }
     public required string Feed { get; init; }
     public required string MainNavigation { get; init; }

@@ -69,6 +69,30 @@ public sealed class DigestSchedule
         return string.Create(CultureInfo.InvariantCulture, $"{local.Year:D4}-{local.Month:D2}-{Letters(index)}");
     }
 
+    /// <summary>The send time a period key names (the inverse of <see cref="PeriodKey"/>), or null when the schedule has no such period.</summary>
+    public DateTimeOffset? TimeOf(string? periodKey)
+    {
+        if (periodKey is null || periodKey.Length < 9 || periodKey[4] != '-' || periodKey[7] != '-'
+            || !int.TryParse(periodKey.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(periodKey.AsSpan(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || year is < 2000 or > 9999 || month is < 1 or > 12)
+        {
+            return null;
+        }
+
+        var start = new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Unspecified);
+        var from = new DateTimeOffset(start, _zone.GetUtcOffset(start)).AddDays(-1);
+        foreach (var sendTime in Between(from, from.AddDays(33)))
+        {
+            if (PeriodKey(sendTime) == periodKey)
+            {
+                return sendTime;
+            }
+        }
+
+        return null;
+    }
+
     // A, B, … Z, then AA, AB: a schedule of more than 26 editions a month is odd, but still gets unique keys.
     private static string Letters(int index) =>
         index < 26 ? ((char)('A' + index)).ToString() : Letters((index / 26) - 1) + (char)('A' + (index % 26));

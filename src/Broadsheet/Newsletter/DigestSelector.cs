@@ -6,12 +6,17 @@ using Microsoft.Extensions.Options;
 namespace Broadsheet.Newsletter;
 
 /// <summary>
-/// "The most important updates": picks an edition's posts and fills it. Eligible: posts of the edition's language,
-/// public by its send time, published after the schedule's previous send time, and in no earlier digest edition.
+/// "The most important updates": picks an edition's posts (<see cref="EditionService"/> writes them). Eligible: posts of
+/// the edition's language, public by its send time, published since the previous edition was prepared (the previous
+/// send time less <see cref="NewsletterOptions.PrepareAhead"/>, so a post published while that edition was in review
+/// and not added to it comes now), and in no earlier digest edition.
 /// Ranked, in this order (the documented score): the editor's pin (featured) and priority, higher first; the kind's
-/// weight (<see cref="NewsletterOptions.KindWeights"/>: reports above designs above news by default); readership
-/// (page views, when counted; none yet); then the most recent first. Each kind is a section with its own cap
-/// (<see cref="NewsletterOptions.SectionCaps"/>), sections in the order of their weight.
+/// weight (<see cref="NewsletterOptions.KindWeights"/>: reports above designs above news by default); readership,
+/// higher first: the post's page views (<see cref="Readership"/>; a page is counted only while it is public, so these
+/// are the views since it was published) plus, only when click tracking is on (<see cref="TrackingOptions.Clicks"/>),
+/// the clicks its links got in earlier editions (a special edition that carried it); then the most recent first. Each
+/// kind is a section with its own cap (<see cref="NewsletterOptions.SectionCaps"/>), sections in the order of their
+/// weight.
 /// </summary>
 public sealed class DigestSelector(BroadsheetDb db, IOptions<BroadsheetOptions> options)
 {
@@ -22,63 +27,45 @@ public sealed class DigestSelector(BroadsheetDb db, IOptions<BroadsheetOptions> 
         var o = options.Value;
         var schedule = new DigestSchedule(o.Newsletter.Schedule, o.ResolveTimeZone());
         var sendTime = new DateTimeOffset(DateTime.SpecifyKind(edition.ScheduledFor, DateTimeKind.Utc));
-        var since = (schedule.Previous(sendTime.AddTicks(-1)) ?? sendTime.AddDays(-14)).UtcDateTime;
+        var since = ((schedule.Previous(sendTime.AddTicks(-1)) ?? sendTime.AddDays(-14)) - o.Newsletter.PrepareAhead).UtcDateTime;
         var until = edition.ScheduledFor;
         var language = edition.Language;
 
         // In no earlier digest edition (nor already in this one, when it is filled again).
-        var candidates = await db.Posts.AsNoTracking()
+        var eligible = db.Posts.AsNoTracking()
             .Where(p => p.Language == language && p.Status == PostStatus.Published && p.PublishAt > since && p.PublishAt <= until)
-            .Where(p => !db.EditionItems.Any(i => i.PostId == p.Id && i.Newsletter == Edition.Digest && i.EditionId != edition.Id))
-            .ToListAsync(cancellationToken);
+            .Where(p => !db.EditionItems.Any(i => i.PostId == p.Id && i.Newsletter == Edition.Digest && i.EditionId != edition.Id));
+
+        // Readership comes with the candidates in the same query: one summed subquery per post, each a range of the
+        // primary key (PostId, Day) of post_views, and of IX_edition_clicks_PostId for clicks. A fortnight's posts are
+        // a few dozen rows, so this stays one round trip however many were read.
+        var candidates = o.Tracking.Clicks
+            ? await eligible.Select(p => new Candidate(p,
+                    db.PostViews.Where(v => v.PostId == p.Id).Sum(v => v.Views) + db.EditionClicks.Where(c => c.PostId == p.Id).Sum(c => c.Clicks)))
+                .ToListAsync(cancellationToken)
+            : await eligible.Select(p => new Candidate(p, db.PostViews.Where(v => v.PostId == p.Id).Sum(v => v.Views)))
+                .ToListAsync(cancellationToken);
 
         var picked = new List<(Post, PostKind)>();
         foreach (var kind in Enum.GetValues<PostKind>().OrderByDescending(k => Weight(o.Newsletter, k)).ThenBy(k => k))
         {
             var cap = o.Newsletter.SectionCaps.TryGetValue(kind.ToString(), out var c) ? Math.Max(0, c) : 3;
-            picked.AddRange(candidates.Where(p => p.Kind == kind)
-                .OrderByDescending(p => p.Featured)
-                .ThenByDescending(p => p.Priority)
-                .ThenByDescending(p => p.PublishAt)
-                .ThenBy(p => p.Id)
+            picked.AddRange(candidates.Where(x => x.Post.Kind == kind)
+                .OrderByDescending(x => x.Post.Featured)
+                .ThenByDescending(x => x.Post.Priority)
+                .ThenByDescending(x => x.Readership)
+                .ThenByDescending(x => x.Post.PublishAt)
+                .ThenBy(x => x.Post.Id)
                 .Take(cap)
-                .Select(p => (p, kind)));
+                .Select(x => (x.Post, kind)));
         }
 
         return picked;
     }
 
-    /// <summary>
-    /// Writes the edition's items (replacing a draft's earlier ones) and, when nothing is new and empty periods are
-    /// skipped, marks it skipped. One transaction: an edition is never half filled.
-    /// </summary>
-    public async Task<IReadOnlyList<EditionItem>> FillAsync(Edition edition, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(edition);
-        if (edition.Status != EditionStatus.Draft)
-        {
-            throw new InvalidOperationException($"Edition {edition.Id} is {edition.Status}; only a draft is filled.");
-        }
-
-        var selected = await SelectAsync(edition, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.EditionItems.Where(i => i.EditionId == edition.Id).ExecuteDeleteAsync(cancellationToken);
-        var items = selected.Select((s, index) => new EditionItem
-        {
-            EditionId = edition.Id, Newsletter = edition.Newsletter, PostId = s.Post.Id, Section = s.Section, Position = index,
-        }).ToList();
-        db.EditionItems.AddRange(items);
-        if (items.Count == 0 && options.Value.Newsletter.SkipEmpty)
-        {
-            await db.Editions.Where(e => e.Id == edition.Id).ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, EditionStatus.Skipped), cancellationToken);
-            edition.Status = EditionStatus.Skipped;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return items;
-    }
-
     private static int Weight(NewsletterOptions newsletter, PostKind kind) =>
         newsletter.KindWeights.TryGetValue(kind.ToString(), out var weight) ? weight : 0;
+
+    /// <summary>An eligible post and its readership (page views, plus clicks when they are tracked).</summary>
+    private sealed record Candidate(Post Post, long Readership);
 }

@@ -28,33 +28,11 @@ public sealed class EditionPlanner(BroadsheetDb db, IOptions<BroadsheetOptions> 
         var made = new List<Edition>();
         foreach (var sendTime in schedule.Between(now - o.Newsletter.Lateness, now + o.Newsletter.PrepareAhead + TimeSpan.FromTicks(1)))
         {
-            var key = schedule.PeriodKey(sendTime);
             foreach (var language in o.EffectiveLanguages)
             {
-                if (await db.Editions.AnyAsync(e => e.Newsletter == Edition.Digest && e.Language == language && e.PeriodKey == key, cancellationToken))
+                if (await EnsureAsync(schedule, sendTime, language, cancellationToken) is { Made: true } edition)
                 {
-                    continue;
-                }
-
-                var edition = new Edition
-                {
-                    Newsletter = Edition.Digest, Language = language, PeriodKey = key, Status = EditionStatus.Draft,
-                    ScheduledFor = sendTime.UtcDateTime, CreatedAt = now.UtcDateTime,
-                };
-                db.Editions.Add(edition);
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    made.Add(edition);
-                }
-                catch (DbUpdateException)
-                {
-                    // Another instance (or a concurrent run) made it between the check and the insert: it exists once.
-                    db.Entry(edition).State = EntityState.Detached;
-                    if (!await ExistsAsync(language, key, cancellationToken))
-                    {
-                        throw;
-                    }
+                    made.Add(edition.Edition);
                 }
             }
         }
@@ -62,6 +40,35 @@ public sealed class EditionPlanner(BroadsheetDb db, IOptions<BroadsheetOptions> 
         return made;
     }
 
-    private Task<bool> ExistsAsync(string language, string key, CancellationToken cancellationToken) =>
-        db.Editions.AsNoTracking().AnyAsync(e => e.Newsletter == Edition.Digest && e.Language == language && e.PeriodKey == key, cancellationToken);
+    /// <summary>The digest edition of one send time and language, made now if it does not exist yet (whoever else tries at the same moment).</summary>
+    public async Task<(Edition Edition, bool Made)> EnsureAsync(DigestSchedule schedule, DateTimeOffset sendTime, string language, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var key = schedule.PeriodKey(sendTime);
+        if (await FindAsync(language, key, cancellationToken) is { } existing)
+        {
+            return (existing, false);
+        }
+
+        var edition = new Edition
+        {
+            Newsletter = Edition.Digest, Language = language, PeriodKey = key, Status = EditionStatus.Draft,
+            ScheduledFor = sendTime.UtcDateTime, CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Editions.Add(edition);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return (edition, true);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance (or a concurrent run) made it between the check and the insert: it exists once.
+            db.Entry(edition).State = EntityState.Detached;
+            return (await FindAsync(language, key, cancellationToken) ?? throw new InvalidOperationException($"Edition {language} {key} could not be made."), false);
+        }
+    }
+
+    private Task<Edition?> FindAsync(string language, string key, CancellationToken cancellationToken) =>
+        db.Editions.AsNoTracking().FirstOrDefaultAsync(e => e.Newsletter == Edition.Digest && e.Language == language && e.PeriodKey == key, cancellationToken);
 }

@@ -42,6 +42,7 @@ public sealed class SettingsService(
     public const string DkimSelector = "Mail:Dkim:Selector";
     public const string TrackOpens = "Tracking:Opens";
     public const string TrackClicks = "Tracking:Clicks";
+    public const string RequireApproval = "Newsletter:RequireApproval";
 
     public const int MaxNameLength = 100;
 
@@ -55,6 +56,7 @@ public sealed class SettingsService(
     [
         PublicationNameEnglish, PublicationNameArabic, SiteUrl, TimeZone, MailFrom, MailReplyTo, Transport, SmtpHost, SmtpPort,
         SmtpSecurity, SmtpUsername, SmtpPassword, SmtpConnections, SmtpMessagesPerSecond, DkimDomain, DkimSelector, TrackOpens, TrackClicks,
+        RequireApproval,
     ];
 
     /// <summary>The values in effect now (saved or configured), as text, the SMTP password included: never show that one.</summary>
@@ -83,6 +85,7 @@ public sealed class SettingsService(
             [DkimSelector] = o.Mail.Dkim.Selector,
             [TrackOpens] = o.Tracking.Opens ? "true" : "false",
             [TrackClicks] = o.Tracking.Clicks ? "true" : "false",
+            [RequireApproval] = o.Newsletter.RequireApproval ? "true" : "false",
             [SmtpPassword] = o.Mail.Smtp.Password,
         };
 
@@ -229,6 +232,8 @@ public sealed class SettingsService(
                 return new(key, "The selector is a short name of letters, digits and hyphens, such as broadsheet1.", "المحدِّد اسم قصير من أحرف وأرقام وشرطات مثل broadsheet1.");
             case TrackOpens or TrackClicks when value is not ("true" or "false"):
                 return new(key, "Tracking is on or off.", "التتبع إما مفعّل أو غير مفعّل.");
+            case RequireApproval when value is not ("true" or "false"):
+                return new(key, "Editions either wait for approval or send themselves.", "إما أن تنتظر الأعداد الموافقة أو تُرسل وحدها.");
             case SmtpHost when value.Length > 253 || Uri.CheckHostName(value) == UriHostNameType.Unknown:
                 return new(key, "The SMTP host is a host name or an IP address.", "مضيف SMTP اسم مضيف أو عنوان IP.");
             case SmtpUsername or SmtpPassword when value.Length > 256:
@@ -333,6 +338,9 @@ public sealed class SettingsService(
             case TrackClicks:
                 target.Tracking.Clicks = value == "true";
                 break;
+            case RequireApproval:
+                target.Newsletter.RequireApproval = value == "true";
+                break;
         }
     }
 
@@ -357,5 +365,6 @@ public sealed class SettingsService(
             Dkim = new DkimOptions { Domain = source.Mail.Dkim.Domain, Selector = source.Mail.Dkim.Selector, KeyFile = source.Mail.Dkim.KeyFile },
         },
         Tracking = new TrackingOptions { Opens = source.Tracking.Opens, Clicks = source.Tracking.Clicks },
+        Newsletter = new NewsletterOptions { RequireApproval = source.Newsletter.RequireApproval },
     };
 }

@@ -37,6 +37,14 @@ public sealed class DigestSelectorTests
         return made.Single(e => e.Language == language);
     }
 
+    // Prepares the edition as the scheduler does (choosing again when it was filled before) and returns its items.
+    private static async Task<IReadOnlyList<EditionItem>> FillAsync(IServiceProvider sp, Edition edition, CancellationToken cancellationToken)
+    {
+        var editions = sp.GetRequiredService<EditionService>();
+        await editions.PrepareAsync(edition.Id, refresh: true, cancellationToken);
+        return (await editions.ItemsAsync(edition.Id, cancellationToken)).Select(i => i.Item).ToList();
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Posts_are_ranked_by_pin_and_priority_then_kind_then_recency_with_a_cap_per_section(DatabaseProvider provider)
@@ -58,7 +66,7 @@ public sealed class DigestSelectorTests
 
         services.Clock.SetUtcNow(SendTime.AddHours(-20));
         var edition = await EditionAsync(services);
-        var items = await services.InScopeAsync(sp => sp.GetRequiredService<DigestSelector>().FillAsync(edition, Ct));
+        var items = await services.InScopeAsync(sp => FillAsync(sp, edition, Ct));
 
         var order = items.OrderBy(i => i.Position).Select(i => i.PostId).ToList();
         // Reports (pinned first), then designs, then news (priority first, then newest), five news at most.
@@ -77,16 +85,16 @@ public sealed class DigestSelectorTests
         var post = await PostAsync(services, "A report", PostKind.Report, new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero));
         services.Clock.SetUtcNow(SendTime.AddHours(-20));
         var first = await EditionAsync(services);
-        Assert.Single(await services.InScopeAsync(sp => sp.GetRequiredService<DigestSelector>().FillAsync(first, Ct)));
+        Assert.Single(await services.InScopeAsync(sp => FillAsync(sp, first, Ct)));
 
         // Filling the same draft again gives the same, not a second copy.
-        Assert.Single(await services.InScopeAsync(sp => sp.GetRequiredService<DigestSelector>().FillAsync(first, Ct)));
+        Assert.Single(await services.InScopeAsync(sp => FillAsync(sp, first, Ct)));
 
         // The next period has nothing new: the report is not carried again, and the edition is skipped.
         services.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 14, 12, 0, 0, TimeSpan.Zero));
         var second = await EditionAsync(services);
         Assert.Equal("2026-12-B", second.PeriodKey);
-        Assert.Empty(await services.InScopeAsync(sp => sp.GetRequiredService<DigestSelector>().FillAsync(second, Ct)));
+        Assert.Empty(await services.InScopeAsync(sp => FillAsync(sp, second, Ct)));
         var stored = await services.InScopeAsync(sp => sp.GetRequiredService<BroadsheetDb>().Editions.AsNoTracking().SingleAsync(e => e.Id == second.Id, Ct));
         Assert.Equal(EditionStatus.Skipped, stored.Status);
 
@@ -95,6 +103,84 @@ public sealed class DigestSelectorTests
         var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
         db.EditionItems.Add(new EditionItem { EditionId = second.Id, PostId = post.Id, Section = PostKind.Report, Position = 0 });
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(Ct));
+    }
+
+    private static Task<int> ReadAsync(TestServices services, Post post, params (int DaysAfterPublishing, long Views)[] days) =>
+        services.InScopeAsync(sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            foreach (var (after, views) in days)
+            {
+                db.PostViews.Add(new PostViewDay { PostId = post.Id, Day = post.PublishAt!.Value.Date.AddDays(after), Views = views });
+            }
+
+            return db.SaveChangesAsync(Ct);
+        });
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Among_posts_of_one_kind_and_priority_the_more_read_comes_first_and_priority_still_wins(DatabaseProvider provider)
+    {
+        await using var services = await ServicesAsync(provider, new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+        var newest = await PostAsync(services, "Newest, unread", PostKind.News, new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero));
+        var steady = await PostAsync(services, "Read over three days", PostKind.News, new DateTimeOffset(2026, 11, 16, 0, 0, 0, TimeSpan.Zero));
+        var burst = await PostAsync(services, "Read on one day", PostKind.News, new DateTimeOffset(2026, 11, 18, 0, 0, 0, TimeSpan.Zero));
+        var urgent = await PostAsync(services, "Urgent, unread", PostKind.News, new DateTimeOffset(2026, 11, 15, 12, 0, 0, TimeSpan.Zero), priority: 1);
+        var report = await PostAsync(services, "A report, little read", PostKind.Report, new DateTimeOffset(2026, 11, 17, 0, 0, 0, TimeSpan.Zero));
+        // Readership is every counted day together: 30 + 25 + 20 beats a single day of 60.
+        await ReadAsync(services, steady, (0, 30), (1, 25), (2, 20));
+        await ReadAsync(services, burst, (0, 60));
+        await ReadAsync(services, report, (0, 1));
+
+        services.Clock.SetUtcNow(SendTime.AddHours(-20));
+        var edition = await EditionAsync(services);
+        var selected = await services.InScopeAsync(sp => sp.GetRequiredService<DigestSelector>().SelectAsync(edition, Ct));
+
+        // The kind still comes before readership (the report leads), priority before readership within a kind,
+        // then the more read, then the newest.
+        Assert.Equal([report.Id, urgent.Id, steady.Id, burst.Id, newest.Id], selected.Select(s => s.Post.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task Clicks_from_earlier_editions_count_as_readership_only_when_click_tracking_is_on(DatabaseProvider provider)
+    {
+        foreach (var tracking in new[] { false, true })
+        {
+            await using var services = await TestServices.CreateAsync(provider,
+                new Dictionary<string, string?> { ["Broadsheet:Tracking:Clicks"] = tracking ? "true" : "false" },
+                now: new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+            var read = await PostAsync(services, "Read on the site", PostKind.News, new DateTimeOffset(2026, 11, 17, 0, 0, 0, TimeSpan.Zero));
+            var clicked = await PostAsync(services, "Clicked in a special edition", PostKind.News, new DateTimeOffset(2026, 11, 16, 0, 0, 0, TimeSpan.Zero));
+            await ReadAsync(services, read, (0, 10));
+            await ReadAsync(services, clicked, (0, 5));
+            await services.InScopeAsync(async sp =>
+            {
+                // A breaking-news special edition that carried the post, and the clicks its link got there.
+                var db = sp.GetRequiredService<BroadsheetDb>();
+                var sent = clicked.PublishAt!.Value.AddHours(1);
+                var special = new Edition
+                {
+                    Newsletter = Edition.Special, Language = "en", PeriodKey = "special-1", Status = EditionStatus.Sent,
+                    ScheduledFor = sent, CreatedAt = sent, SentAt = sent,
+                };
+                db.Editions.Add(special);
+                await db.SaveChangesAsync(Ct);
+                db.EditionItems.Add(new EditionItem { EditionId = special.Id, Newsletter = Edition.Special, PostId = clicked.Id, Section = PostKind.News, Position = 0 });
+                db.EditionClicks.Add(new EditionClick { EditionId = special.Id, PostId = clicked.Id, Clicks = 20 });
+                return await db.SaveChangesAsync(Ct);
+            });
+
+            services.Clock.SetUtcNow(SendTime.AddHours(-20));
+            var edition = await EditionAsync(services);
+            var order = (await services.InScopeAsync(sp => FillAsync(sp, edition, Ct)))
+                .OrderBy(i => i.Position).Select(i => i.PostId).ToList();
+
+            // 10 views against 5 views and 20 clicks: the clicks decide only when they are tracked. A special edition
+            // does not keep a post out of the digest.
+            int[] expected = tracking ? [clicked.Id, read.Id] : [read.Id, clicked.Id];
+            Assert.Equal(expected, order);
+        }
     }
 
     [Fact]

@@ -19,7 +19,7 @@ internal static class AdminOutboxRoutes
 
     // The message's own HTML, from our templates but holding whatever a title or a reader's name put in it: no
     // script, no form, no plugin, nothing fetched but images, and only inside the admin's own frame.
-    private const string HtmlPolicy = "sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'";
+    public const string HtmlPolicy = "sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
     public static void MapAdminOutbox(this RouteGroupBuilder admin)
     {
@@ -112,16 +112,21 @@ internal static class AdminOutboxRoutes
             html = null;
         }
 
-        if (html is null)
-        {
-            return AdminPage.NotFound(context);
-        }
+        return html is null ? AdminPage.NotFound(context) : Framed(context, html);
+    }
 
-        // The admin's pages may not be framed at all (DENY); this one response is framed by the message's page.
+    /// <summary>
+    /// A message's own content for a sandboxed frame on an admin page (the outbox's messages, the newsletter's
+    /// previews): the admin's pages may not be framed at all (DENY), so this one response may be framed by the
+    /// admin's own pages, under <see cref="HtmlPolicy"/>.
+    /// </summary>
+    public static IResult Framed(HttpContext context, string content, string contentType = "text/html; charset=utf-8")
+    {
+        ArgumentNullException.ThrowIfNull(context);
         var headers = context.Response.Headers;
         headers.XFrameOptions = "SAMEORIGIN";
         headers.ContentSecurityPolicy = HtmlPolicy;
-        return TypedResults.Content(html, "text/html; charset=utf-8");
+        return TypedResults.Content(content, contentType);
     }
 
     private static OutboxEntry Entry(OutboxReader reader, string name)

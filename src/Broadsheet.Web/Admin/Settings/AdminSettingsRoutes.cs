@@ -27,7 +27,7 @@ internal static class AdminSettingsRoutes
         var proposed = SettingsService.Keys.ToDictionary(k => k, k => form.TryGetValue(k, out var v) ? (string?)v.ToString() : null);
 
         // Checkboxes send "false" from their hidden twin and "true" when ticked: the last value wins.
-        foreach (var key in new[] { SettingsService.TrackOpens, SettingsService.TrackClicks })
+        foreach (var key in new[] { SettingsService.TrackOpens, SettingsService.TrackClicks, SettingsService.RequireApproval })
         {
             proposed[key] = form[key].LastOrDefault() ?? "false";
         }

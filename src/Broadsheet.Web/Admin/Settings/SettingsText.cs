@@ -21,6 +21,8 @@ public sealed class SettingsText
         DnsRecord = "DNS record to publish (TXT)", DkimOff = "Signing is off.", DkimOn = "Signing as {0} with selector {1}.",
         Tracking = "Tracking", TrackingIntro = "Off by default: readers are not tracked unless you turn these on.",
         TrackOpens = "Count opens (a tracking pixel in each newsletter)", TrackClicks = "Count clicks (links go through a redirect)",
+        Digest = "The digest", RequireApproval = "Editions wait for an editor's approval",
+        RequireApprovalHelp = "On (the default): an edition is prepared a day ahead and goes out at its time only once an editor has approved it. Off: an edition nobody held sends itself at its time.",
         Saved = "The settings were saved and are in use.", Default = "Default: {0}",
         TestHeading = "Check the mail settings",
     };
@@ -43,6 +45,8 @@ public sealed class SettingsText
         DnsRecord = "سجل DNS المطلوب نشره (TXT)", DkimOff = "التوقيع غير مفعّل.", DkimOn = "التوقيع باسم النطاق {0} والمحدِّد {1}.",
         Tracking = "التتبع", TrackingIntro = "غير مفعّل افتراضياً: لا يُتتبّع القرّاء ما لم تفعّل ذلك.",
         TrackOpens = "عدّ مرات الفتح (بكسل تتبع في كل نشرة)", TrackClicks = "عدّ النقرات (تمر الروابط عبر إعادة توجيه)",
+        Digest = "النشرة الدورية", RequireApproval = "تنتظر الأعداد موافقة محرر",
+        RequireApprovalHelp = "مفعّل (الافتراضي): يُحضَّر العدد قبل موعده بيوم ولا يُرسل في موعده إلا بعد موافقة محرر. غير مفعّل: يُرسل العدد وحده في موعده ما لم يوقفه أحد.",
         Saved = "حُفظت الإعدادات وهي مستخدمة الآن.", Default = "الافتراضي: {0}",
         TestHeading = "فحص إعدادات البريد",
     };
@@ -91,6 +95,9 @@ public sealed class SettingsText
     public required string TrackingIntro { get; init; }
     public required string TrackOpens { get; init; }
     public required string TrackClicks { get; init; }
+    public required string Digest { get; init; }
+    public required string RequireApproval { get; init; }
+    public required string RequireApprovalHelp { get; init; }
     public required string Saved { get; init; }
     public required string Default { get; init; }
     public required string TestHeading { get; init; }
