@@ -64,6 +64,7 @@ internal static class AdminRoutes
         admin.MapAdminOutbox();
         admin.MapAdminSettings();
         admin.MapAdminNewsletterTemplates();
+        admin.MapAdminNewsletterConsole();
 
         // Anything else under /admin is the admin's own "not found", in the admin's language.
         admin.MapFallback(AdminPage.NotFound);
