@@ -26,11 +26,12 @@ internal static partial class DigestModel
         var subject = string.IsNullOrWhiteSpace(edition.Subject)
             ? DigestText.Format(special ? text.SpecialSubject : text.DigestSubject, publication, date)
             : edition.Subject.Trim();
-        var email = view == EditionView.Email;
+        var email = view is EditionView.Email or EditionView.Preview;
 
-        // Counted only in the mail, and only when an administrator switched it on; the addresses name the edition and
-        // the post, never the reader.
-        var trackClicks = email && options.Tracking.Clicks;
+        // Counted only in the mail readers get, and only when an administrator switched it on; the addresses name the
+        // edition and the post, never the reader.
+        var tracked = view == EditionView.Email;
+        var trackClicks = tracked && options.Tracking.Clicks;
         var sections = new List<Dictionary<string, object?>>();
         foreach (var group in entries.GroupBy(e => e.Section))
         {
@@ -62,8 +63,8 @@ internal static partial class DigestModel
             {
                 ["web"] = $"{site}/{language}/newsletter/{Uri.EscapeDataString(edition.PeriodKey)}",
                 // The delivery engine puts each reader's own links here; the archive's copy has none.
-                ["preferences"] = email ? Send.PreferencesUrlPlaceholder : null,
-                ["unsubscribe"] = email ? Send.UnsubscribeUrlPlaceholder : null,
+                ["preferences"] = view switch { EditionView.Email => Send.PreferencesUrlPlaceholder, EditionView.Preview => $"{site}/{language}/subscribe", _ => null },
+                ["unsubscribe"] = view switch { EditionView.Email => Send.UnsubscribeUrlPlaceholder, EditionView.Preview => $"{site}/{language}/subscribe", _ => null },
                 ["site"] = $"{site}/{language}/",
                 ["subscribe"] = $"{site}/{language}/subscribe",
             },
@@ -76,7 +77,7 @@ internal static partial class DigestModel
                 ["site"] = text.Site,
                 ["read_more"] = text.ReadMore,
             },
-            ["pixel"] = email && options.Tracking.Opens ? $"{site}/newsletter/o/{edition.Id}.gif" : null,
+            ["pixel"] = tracked && options.Tracking.Opens ? $"{site}/newsletter/o/{edition.Id}.gif" : null,
         };
         return (subject, model);
     }

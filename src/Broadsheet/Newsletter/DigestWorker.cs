@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,39 +14,23 @@ public sealed partial class DigestWorker(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<BroadsheetOptions> options,
-    ILogger<DigestWorker> logger) : BackgroundService
+    ILogger<DigestWorker> logger) : PollingWorker(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Workers.Scheduler)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.Value.SchedulerInterval;
 
-        while (!stoppingToken.IsCancellationRequested)
+    protected override bool Enabled => options.Value.Workers.Scheduler;
+
+    protected override async Task PassAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var pass = await scope.ServiceProvider.GetRequiredService<EditionService>().RunDueAsync(cancellationToken);
+        if (pass.Prepared + pass.Started + pass.Finished > 0)
         {
-            try
-            {
-                await Task.Delay(options.Value.SchedulerInterval, time, stoppingToken);
-                await using var scope = scopes.CreateAsyncScope();
-                var pass = await scope.ServiceProvider.GetRequiredService<EditionService>().RunDueAsync(stoppingToken);
-                if (pass.Prepared + pass.Started + pass.Finished > 0)
-                {
-                    LogPass(pass.Prepared, pass.Started, pass.Finished);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The clock must survive a database hiccup and look again on the next pass.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogFailed(e);
-            }
+            LogPass(pass.Prepared, pass.Started, pass.Finished);
         }
     }
+
+    protected override void PassFailed(Exception exception) => LogFailed(exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Digest: {Prepared} edition(s) prepared, {Started} handed to the delivery engine, {Finished} finished")]
     private partial void LogPass(int prepared, int started, int finished);

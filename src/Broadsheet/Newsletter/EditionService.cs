@@ -224,7 +224,7 @@ public sealed partial class EditionService(
         }
 
         var edition = await FindAsync(editionId, cancellationToken);
-        var rendered = WithSiteLinks(await renderer.RenderAsync(edition, EditionView.Email, cancellationToken), edition.Language);
+        var rendered = await renderer.RenderAsync(edition, EditionView.Preview, cancellationToken);
         var o = Options;
         var from = MailboxAddress.Parse(o.Mail.From);
         var message = new MimeMessage
@@ -305,19 +305,6 @@ public sealed partial class EditionService(
     }
 
     /// <summary>
-    /// The email as a reader gets it, for an editor's eyes: the reader's own unsubscribe and preferences links (filled
-    /// per delivery) point at the site's subscribe page instead, so a preview or a test has working links and no token.
-    /// </summary>
-    public RenderedEdition WithSiteLinks(RenderedEdition rendered, string language)
-    {
-        ArgumentNullException.ThrowIfNull(rendered);
-        var subscribePage = $"{Options.SiteUrl.TrimEnd('/')}/{language}/subscribe";
-        string Links(string body) => body.Replace(Send.UnsubscribeUrlPlaceholder, subscribePage, StringComparison.Ordinal)
-            .Replace(Send.PreferencesUrlPlaceholder, subscribePage, StringComparison.Ordinal);
-        return rendered with { Html = Links(rendered.Html), Text = Links(rendered.Text) };
-    }
-
-    /// <summary>
     /// The digest edition of the first send time at or after <paramref name="at"/>, as it stands or, when it is not
     /// prepared yet, as it would be if prepared now: then it is chosen and rendered inside a transaction that is rolled
     /// back, so a preview writes nothing.
@@ -329,7 +316,7 @@ public sealed partial class EditionService(
         var key = schedule.PeriodKey(sendTime);
         if (await FindByPeriodAsync(Edition.Digest, language, key, cancellationToken) is { PreparedAt: not null } existing)
         {
-            return (existing, WithSiteLinks(await renderer.RenderAsync(existing, EditionView.Email, cancellationToken), language), true);
+            return (existing, await renderer.RenderAsync(existing, EditionView.Preview, cancellationToken), true);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -347,7 +334,7 @@ public sealed partial class EditionService(
 
         var selected = await selector.SelectAsync(edition, cancellationToken);
         await WriteItemsAsync(edition, selected.Select(x => (x.Post.Id, x.Section)).ToList(), cancellationToken);
-        var rendered = WithSiteLinks(await renderer.RenderAsync(edition, EditionView.Email, cancellationToken), language);
+        var rendered = await renderer.RenderAsync(edition, EditionView.Preview, cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return (edition, rendered, false);
@@ -403,23 +390,41 @@ public sealed partial class EditionService(
     public async Task<EditionProgress> ProgressAsync(Edition edition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(edition);
-        if (edition.SendId is not { } sendId)
+        return edition.SendId is { } sendId && (await ProgressAsync([sendId], cancellationToken)).TryGetValue(sendId, out var progress)
+            ? progress
+            : EditionProgress.None;
+    }
+
+    /// <summary>
+    /// The same for many sends at once (a page of past editions) in three grouped queries: deliveries by (send, state)
+    /// through the unique (send, subscriber) index, and the bounces and complaints they drew.
+    /// </summary>
+    public async Task<Dictionary<long, EditionProgress>> ProgressAsync(IReadOnlyCollection<long> sendIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sendIds);
+        if (sendIds.Count == 0)
         {
-            return EditionProgress.None;
+            return [];
         }
 
-        var send = await db.Sends.AsNoTracking().Where(s => s.Id == sendId).Select(s => new { s.Status, s.Recipients, s.FailureReason }).FirstOrDefaultAsync(cancellationToken);
-        var states = await db.Deliveries.AsNoTracking().Where(d => d.SendId == sendId).GroupBy(d => d.State)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var bounces = await db.BounceEvents.AsNoTracking()
-            .Where(b => db.Deliveries.Any(d => d.Id == b.DeliveryId && d.SendId == sendId))
-            .GroupBy(b => b.Kind).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        int Of(DeliveryState state) => states.GetValueOrDefault(state);
-        return new EditionProgress(
-            send?.Recipients ?? 0, Of(DeliveryState.Sent), Of(DeliveryState.Deferred) + Of(DeliveryState.Unknown), Of(DeliveryState.Failed),
-            Of(DeliveryState.Pending) + Of(DeliveryState.Claimed), Of(DeliveryState.Skipped),
-            bounces.GetValueOrDefault(BounceKind.HardBounce) + bounces.GetValueOrDefault(BounceKind.SoftBounce), bounces.GetValueOrDefault(BounceKind.Complaint),
-            send?.Status, send?.FailureReason);
+        var sends = await db.Sends.AsNoTracking().Where(s => sendIds.Contains(s.Id))
+            .Select(s => new { s.Id, s.Status, s.Recipients, s.FailureReason }).ToListAsync(cancellationToken);
+        var states = (await db.Deliveries.AsNoTracking().Where(d => sendIds.Contains(d.SendId))
+            .GroupBy(d => new { d.SendId, d.State }).Select(g => new { g.Key.SendId, g.Key.State, Count = g.Count() }).ToListAsync(cancellationToken))
+            .ToLookup(s => s.SendId);
+        var bounces = (await db.BounceEvents.AsNoTracking()
+            .Join(db.Deliveries.AsNoTracking().Where(d => sendIds.Contains(d.SendId)), b => b.DeliveryId, d => d.Id, (b, d) => new { d.SendId, b.Kind })
+            .GroupBy(x => new { x.SendId, x.Kind }).Select(g => new { g.Key.SendId, g.Key.Kind, Count = g.Count() }).ToListAsync(cancellationToken))
+            .ToLookup(b => b.SendId);
+        return sends.ToDictionary(s => s.Id, s =>
+        {
+            int Of(DeliveryState state) => states[s.Id].Where(x => x.State == state).Sum(x => x.Count);
+            int Kind(BounceKind kind) => bounces[s.Id].Where(x => x.Kind == kind).Sum(x => x.Count);
+            return new EditionProgress(
+                s.Recipients, Of(DeliveryState.Sent), Of(DeliveryState.Deferred) + Of(DeliveryState.Unknown), Of(DeliveryState.Failed),
+                Of(DeliveryState.Pending) + Of(DeliveryState.Claimed), Of(DeliveryState.Skipped),
+                Kind(BounceKind.HardBounce) + Kind(BounceKind.SoftBounce), Kind(BounceKind.Complaint), s.Status, s.FailureReason);
+        });
     }
 
     // ---- The parts --------------------------------------------------------------------------------------------------

@@ -9,4 +9,10 @@ public enum EditionView
 {
     Email,
     Web,
+
+    /// <summary>
+    /// The mail as a reader gets it, for an editor's eyes (the admin's preview, a test send, the CLI's preview): the
+    /// reader's own links point at the site's subscribe page, so they work and carry no token, and nothing is tracked.
+    /// </summary>
+    Preview,
 }

@@ -1,55 +1,32 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Broadsheet.Publishing;
 
 /// <summary>
-/// Publishes scheduled posts when their time comes. Polling a small index is cheaper and sturdier
-/// than timers per post: a post whose time passed while the app was down is caught on the first pass.
+/// Publishes scheduled posts when their time comes (<see cref="PollingWorker"/>: a post whose time passed while the app
+/// was down is caught on the first pass).
 /// </summary>
 public sealed partial class ScheduledPostPublisher(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IOptions<BroadsheetOptions> options,
-    ILogger<ScheduledPostPublisher> logger) : BackgroundService
+    ILogger<ScheduledPostPublisher> logger) : PollingWorker(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SchedulerInterval;
+
+    protected override async Task PassAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        await using var scope = scopes.CreateAsyncScope();
+        var published = await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(cancellationToken);
+        if (published > 0)
         {
-            try
-            {
-                await Task.Delay(options.Value.SchedulerInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var published = await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(stoppingToken);
-                if (published > 0)
-                {
-                    LogPublished(published);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // The loop must survive a database hiccup and try again on the next pass.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogFailed(e);
-            }
-
+            LogPublished(published);
         }
     }
+
+    protected override void PassFailed(Exception exception) => LogFailed(exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} scheduled post(s) whose time had come")]
     private partial void LogPublished(int count);

@@ -66,7 +66,7 @@ public sealed partial class OutboxAdminTests
             Assert.Equal(HttpStatusCode.OK, html.StatusCode);
             Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
             var policy = html.Headers.GetValues("Content-Security-Policy").Single();
-            Assert.StartsWith("sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'", policy, StringComparison.Ordinal);
+            Assert.StartsWith("sandbox; default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'", policy, StringComparison.Ordinal);
             Assert.Equal("SAMEORIGIN", html.Headers.GetValues("X-Frame-Options").Single());
             Assert.Equal("no-store", html.Headers.CacheControl?.ToString());
             var body = await html.Content.ReadAsStringAsync(Ct);

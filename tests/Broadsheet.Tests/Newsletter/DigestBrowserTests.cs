@@ -53,8 +53,7 @@ public sealed class DigestBrowserTests : IAsyncLifetime
         db.EditionItems.AddRange(chosen.Select((p, i) => new EditionItem { EditionId = edition.Id, PostId = p.Id, Section = p.Kind, Position = i }));
         await db.SaveChangesAsync(Ct);
 
-        var rendered = await scope.ServiceProvider.GetRequiredService<DigestRenderer>().RenderAsync(edition, EditionView.Email, Ct);
-        var html = scope.ServiceProvider.GetRequiredService<EditionService>().WithSiteLinks(rendered, language).Html;
+        var html = (await scope.ServiceProvider.GetRequiredService<DigestRenderer>().RenderAsync(edition, EditionView.Preview, Ct)).Html;
 
         // The mail's links and images point at the configured site address; here that is the test host.
         var site = scope.ServiceProvider.GetRequiredService<IOptions<BroadsheetOptions>>().Value.SiteUrl.TrimEnd('/');

@@ -61,6 +61,7 @@ public sealed class DigestLoopTests
             ["Broadsheet:SiteUrl"] = "https://ledger.example",
             ["Broadsheet:Newsletter:Schedule"] = string.Create(CultureInfo.InvariantCulture, $"{sendTime.Minute} {sendTime.Hour} * * *"),
             ["Broadsheet:SchedulerInterval"] = "00:00:00.2",
+            ["Broadsheet:Workers:Scheduler"] = "true",
             ["Broadsheet:Mail:Transport"] = "Smtp",
             ["Broadsheet:Mail:From"] = "\"The Ledger\" <newsletter@ledger.example>",
             ["Broadsheet:Mail:BounceAddress"] = "bounces@ledger.example",

@@ -209,6 +209,16 @@ public sealed partial class DigestRendererTests
             Assert.DoesNotContain("/newsletter/c/", part, StringComparison.Ordinal);
             Assert.Contains($"{Site}/en/{made.Report.Slug}", part, StringComparison.Ordinal);
         }
+
+        // An editor's preview (admin, test send, CLI) counts nothing, and its reader links point at the subscribe page.
+        var preview = await RenderAsync(services, made.Edition, EditionView.Preview);
+        foreach (var part in new[] { preview.Html, preview.Text })
+        {
+            Assert.DoesNotContain("/newsletter/o/", part, StringComparison.Ordinal);
+            Assert.DoesNotContain("/newsletter/c/", part, StringComparison.Ordinal);
+            Assert.DoesNotContain("{{", part, StringComparison.Ordinal);
+            Assert.Contains($"{Site}/en/subscribe", part, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -30,6 +30,10 @@ public sealed class TestEnvironment : IAsyncDisposable
         ["ConnectionStrings:Broadsheet"] = ConnectionString ?? "",
         ["Broadsheet:SeedDemoContent"] = seedDemoContent ? "true" : "false",
         ["Broadsheet:SiteUrl"] = "https://news.example",
+
+        // The digest's clock runs on the host's time: left on, a test host would make the coming period's editions
+        // behind the test's back (and clash with the ones it makes). Tests of the clock itself switch it on.
+        ["Broadsheet:Workers:Scheduler"] = "false",
     };
 
     public async ValueTask DisposeAsync()

@@ -143,7 +143,7 @@ internal sealed class ConsoleQueries(BroadsheetDb db, EditionService editions, E
         var reviewerIds = list.Where(e => e.ReviewedById != null).Select(e => e.ReviewedById!.Value).Distinct().ToList();
         var reviewers = await db.StaffMembers.AsNoTracking().Where(s => reviewerIds.Contains(s.Id))
             .Select(s => new { s.Id, s.Name }).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
-        var progress = await ProgressAsync(list.Where(e => e.SendId != null).Select(e => e.SendId!.Value).ToList(), ct);
+        var progress = await editions.ProgressAsync(list.Where(e => e.SendId != null).Select(e => e.SendId!.Value).ToList(), ct);
         var now = Now.UtcDateTime;
         var lateness = Options.Newsletter.Lateness;
         return list.Select(e =>
@@ -157,36 +157,5 @@ internal sealed class ConsoleQueries(BroadsheetDb db, EditionService editions, E
                 due,
                 due && e.Status != EditionStatus.Held && e.ScheduledFor < now - lateness);
         }).ToList();
-    }
-
-    /// <summary>
-    /// <see cref="EditionService.ProgressAsync"/> for a page of sends at once, counted the same way: deliveries by
-    /// (send, state) through the unique (send, subscriber) index, and the bounces and complaints they drew.
-    /// </summary>
-    private async Task<Dictionary<long, EditionProgress>> ProgressAsync(List<long> sendIds, CancellationToken ct)
-    {
-        if (sendIds.Count == 0)
-        {
-            return [];
-        }
-
-        var sends = await db.Sends.AsNoTracking().Where(s => sendIds.Contains(s.Id))
-            .Select(s => new { s.Id, s.Status, s.Recipients, s.FailureReason }).ToListAsync(ct);
-        var states = (await db.Deliveries.AsNoTracking().Where(d => sendIds.Contains(d.SendId))
-            .GroupBy(d => new { d.SendId, d.State }).Select(g => new { g.Key.SendId, g.Key.State, Count = g.Count() }).ToListAsync(ct))
-            .ToLookup(s => s.SendId);
-        var bounces = (await db.BounceEvents.AsNoTracking()
-            .Join(db.Deliveries.AsNoTracking().Where(d => sendIds.Contains(d.SendId)), b => b.DeliveryId, d => d.Id, (b, d) => new { d.SendId, b.Kind })
-            .GroupBy(x => new { x.SendId, x.Kind }).Select(g => new { g.Key.SendId, g.Key.Kind, Count = g.Count() }).ToListAsync(ct))
-            .ToLookup(b => b.SendId);
-        return sends.ToDictionary(s => s.Id, s =>
-        {
-            int Of(DeliveryState state) => states[s.Id].Where(x => x.State == state).Sum(x => x.Count);
-            int Kind(BounceKind kind) => bounces[s.Id].Where(x => x.Kind == kind).Sum(x => x.Count);
-            return new EditionProgress(
-                s.Recipients, Of(DeliveryState.Sent), Of(DeliveryState.Deferred) + Of(DeliveryState.Unknown), Of(DeliveryState.Failed),
-                Of(DeliveryState.Pending) + Of(DeliveryState.Claimed), Of(DeliveryState.Skipped),
-                Kind(BounceKind.HardBounce) + Kind(BounceKind.SoftBounce), Kind(BounceKind.Complaint), s.Status, s.FailureReason);
-        });
     }
 }

@@ -60,13 +60,10 @@ internal static class EditionRoutes
             return AdminPage.NotFound(context);
         }
 
-        var rendered = await renderer.RenderAsync(edition, EditionView.Email, ct);
-        var subscribe = $"{options.Value.SiteUrl.TrimEnd('/')}/{edition.Language}/subscribe";
-        string Links(string body) => body.Replace(Send.UnsubscribeUrlPlaceholder, subscribe, StringComparison.Ordinal)
-            .Replace(Send.PreferencesUrlPlaceholder, subscribe, StringComparison.Ordinal);
+        var rendered = await renderer.RenderAsync(edition, EditionView.Preview, ct);
         return text == "1"
-            ? AdminOutboxRoutes.Framed(context, Links(rendered.Text), "text/plain; charset=utf-8")
-            : AdminOutboxRoutes.Framed(context, Links(rendered.Html));
+            ? AdminOutboxRoutes.Framed(context, rendered.Text, "text/plain; charset=utf-8")
+            : AdminOutboxRoutes.Framed(context, rendered.Html);
     }
 
     /// <summary>The send's numbers as JSON, for the page's script (every two seconds while it sends).</summary>

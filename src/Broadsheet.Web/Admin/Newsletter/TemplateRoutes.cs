@@ -97,14 +97,10 @@ internal static class TemplateRoutes
 
         var preview = await PreviewAsync(lang, await templates.GetAsync(ct), templates, renderer, db, TemplateText.For(context.Member().Language), ct);
 
-        // The admin's pages may not be framed at all (DENY); this one response is framed by the editor's page, under
-        // the same policy as the outbox's messages: no script, no form, nothing fetched but images.
-        var headers = context.Response.Headers;
-        headers.XFrameOptions = "SAMEORIGIN";
-        headers.ContentSecurityPolicy = AdminOutboxRoutes.HtmlPolicy;
+        // Framed by the editor's page under the outbox's policy: no script, no form, nothing fetched but images.
         return preview.Rendered is { } rendered
-            ? TypedResults.Content(rendered.Html, "text/html; charset=utf-8")
-            : TypedResults.Content(preview.Error ?? "", "text/plain; charset=utf-8");
+            ? AdminOutboxRoutes.Framed(context, rendered.Html)
+            : AdminOutboxRoutes.Framed(context, preview.Error ?? "", "text/plain; charset=utf-8");
     }
 
     private static async Task<RazorComponentResult<TemplatesPage>> PageAsync(
@@ -146,8 +142,8 @@ internal static class TemplateRoutes
         try
         {
             var rendered = next is null
-                ? templates.RenderSample(language, EditionView.Email, set)
-                : await renderer.RenderAsync(next, EditionView.Email, set, ct);
+                ? templates.RenderSample(language, EditionView.Preview, set)
+                : await renderer.RenderAsync(next, EditionView.Preview, set, ct);
             return new TemplatePreview(language, label, rendered, null);
         }
         catch (NewsletterTemplateException e)

@@ -19,7 +19,7 @@ internal static class AdminOutboxRoutes
 
     // The message's own HTML, from our templates but holding whatever a title or a reader's name put in it: no
     // script, no form, no plugin, nothing fetched but images, and only inside the admin's own frame.
-    public const string HtmlPolicy = "sandbox; default-src 'none'; img-src data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'";
+    public const string HtmlPolicy = "sandbox; default-src 'none'; img-src 'self' data: https:; style-src 'unsafe-inline'; frame-ancestors 'self'";
 
     public static void MapAdminOutbox(this RouteGroupBuilder admin)
     {
