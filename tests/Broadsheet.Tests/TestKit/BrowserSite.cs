@@ -42,10 +42,20 @@ public sealed class BrowserSite : IAsyncDisposable
         await page.GotoAsync("/admin/login?return=" + Uri.EscapeDataString(returnPath));
         await page.FillAsync("#email", member.Email);
         await page.FillAsync("#password", AdminClient.Password);
+        // The form's answer, then the page it leads to (its document, not every last resource, which timed out under
+        // CI's load). A sign-in that did not land says where it ended and why, instead of only timing out.
+        var answer = page.WaitForResponseAsync(r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/admin/login", new() { Timeout = 60_000 });
         await page.ClickAsync("button[type=submit]");
-        // The document is enough (its stylesheet and deferred script are in it); waiting for every last resource's load
-        // event timed out once under CI's load.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        var status = (await answer).Status;
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            throw new InvalidOperationException($"Signing in answered {status} and landed on {page.Url}: {await page.TextContentAsync("body")}", e);
+        }
+
         await page.WaitForSelectorAsync("h1");
         return page;
     }
