@@ -30,6 +30,5 @@ internal static class SiteFormat
 
     public static string Absolute(string siteUrl, string path) => PublicFormat.Absolute(siteUrl, path);
 
-    public static string ReadingTime(Post post, SiteText text) =>
-        Number(string.Format(CultureInfo.InvariantCulture, text.MinutesRead, Publishing.ReadingTime.Minutes(post.WordCount, post.Language)), post.Language);
+    public static string ReadingTime(Post post) => PublicFormat.ReadingTime(Publishing.ReadingTime.Minutes(post.WordCount, post.Language), post.Language);
 }

@@ -14,7 +14,7 @@ internal sealed class SiteText
             Featured = "Featured", Latest = "Latest", More = "More", SkipToContent = "Skip to content",
             OtherLanguageName = "العربية", OtherLanguageCode = Language.Arabic,
             ReadInOtherLanguage = "اقرأ بالعربية",
-            MinutesRead = "{0} min read", By = "By", Published = "Published", Updated = "Updated",
+            By = "By", Published = "Published", Updated = "Updated",
             Tags = "Topics", TagHeading = "Topic: {0}", AuthorHeading = "{0}",
             Page = "Page {0} of {1}", Newer = "Newer", Older = "Older", Empty = "Nothing has been published here yet.",
             NotFoundTitle = "Page not found",
@@ -52,7 +52,7 @@ internal sealed class SiteText
             Featured = "مختارات", Latest = "الأحدث", More = "المزيد", SkipToContent = "انتقل إلى المحتوى",
             OtherLanguageName = "English", OtherLanguageCode = Language.English,
             ReadInOtherLanguage = "Read in English",
-            MinutesRead = "وقت القراءة: {0} دقيقة", By = "بقلم", Published = "نُشر في", Updated = "حُدّث في",
+            By = "بقلم", Published = "نُشر في", Updated = "حُدّث في",
             Tags = "مواضيع", TagHeading = "موضوع: {0}", AuthorHeading = "{0}",
             Page = "الصفحة {0} من {1}", Newer = "الأحدث", Older = "الأقدم", Empty = "لم يُنشر شيء هنا بعد.",
             NotFoundTitle = "الصفحة غير موجودة",
@@ -99,7 +99,6 @@ internal sealed class SiteText
     public required string OtherLanguageName { get; init; }
     public required string OtherLanguageCode { get; init; }
     public required string ReadInOtherLanguage { get; init; }
-    public required string MinutesRead { get; init; }
     public required string By { get; init; }
     public required string Published { get; init; }
     public required string Updated { get; init; }

@@ -19,7 +19,6 @@ internal sealed class DigestText
         SpecialSubject = "{0}: a special edition, {1}",
         WhyEmail = "You are receiving this newsletter from {0} because you subscribed to it on our website.",
         WhyWeb = "This is {0}'s newsletter: the most important updates from our website, in its subscribers' inboxes twice a month.",
-        MinutesRead = "{0} min read",
         ReadMore = "Read more",
         WebVersion = "Read this edition in your browser",
         Preferences = "Manage your preferences",
@@ -38,7 +37,6 @@ internal sealed class DigestText
         SpecialSubject = "{0}: عدد خاص، {1}",
         WhyEmail = "وصلتك هذه الرسالة لأنك اشتركت في نشرة {0} على موقعنا.",
         WhyWeb = "تحمل نشرة {0} أهم المستجدات من موقعنا إلى بريد مشتركيها مرتين في الشهر.",
-        MinutesRead = "وقت القراءة: {0} دقيقة",
         ReadMore = "اقرأ المزيد",
         WebVersion = "اقرأ هذا العدد في المتصفح",
         Preferences = "إدارة تفضيلاتك",
@@ -59,7 +57,6 @@ internal sealed class DigestText
     public required string SpecialSubject { get; init; }
     public required string WhyEmail { get; init; }
     public required string WhyWeb { get; init; }
-    public required string MinutesRead { get; init; }
     public required string ReadMore { get; init; }
     public required string WebVersion { get; init; }
     public required string Preferences { get; init; }
@@ -74,7 +71,7 @@ internal sealed class DigestText
         _ => Designs,
     };
 
-    public string ReadingTime(int minutes) => PublicFormat.Number(Format(MinutesRead, minutes), Language);
+    public string ReadingTime(int minutes) => PublicFormat.ReadingTime(minutes, Language);
 
     public static string Format(string template, params object?[] args) => string.Format(CultureInfo.InvariantCulture, template, args);
 }

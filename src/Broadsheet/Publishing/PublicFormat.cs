@@ -33,6 +33,27 @@ public static class PublicFormat
             : local.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// "4 min read" / "وقت القراءة: ٤ دقائق": in Arabic the noun follows the number's grammar (one minute, two
+    /// minutes in the dual, three to ten in the plural, eleven and more in the singular).
+    /// </summary>
+    public static string ReadingTime(int minutes, string language)
+    {
+        if (language != Language.Arabic)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{minutes} min read");
+        }
+
+        var amount = minutes switch
+        {
+            <= 1 => "دقيقة واحدة",
+            2 => "دقيقتان",
+            <= 10 => string.Create(CultureInfo.InvariantCulture, $"{minutes} دقائق"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{minutes} دقيقة"),
+        };
+        return Number("وقت القراءة: " + amount, language);
+    }
+
     /// <summary>Writes digits as Arabic-Indic digits in Arabic text.</summary>
     public static string Number(string text, string language)
     {
