@@ -22,7 +22,11 @@ internal sealed partial class BounceWorker(
             return;
         }
 
-        await gate.Ready.WaitAsync(stoppingToken);
+        if (!await gate.OpenedAsync(stoppingToken))
+        {
+            return;
+        }
+
         var interval = options.Value.Mail.Bounces.PollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {

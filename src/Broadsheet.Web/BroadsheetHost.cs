@@ -28,6 +28,14 @@ public static class BroadsheetHost
         configure?.Invoke(builder);
 
         var options = builder.Services.AddBroadsheet(builder.Configuration);
+        // Read before anything starts: a mistyped proxy address stops the start with a message (see Program.cs).
+        var forwarded = ForwardedHeadersSetup.Read(builder.Configuration);
+        if (options.Database.Provider == DatabaseProvider.Postgres)
+        {
+            // Other instances' changes reach this one's caches and settings (SQLite is one instance by design).
+            builder.Services.AddHostedService<ClusterWorker>();
+        }
+
         builder.Services.AddHostedService<ScheduledPostPublisher>();
         builder.Services.AddHostedService<Broadsheet.Newsletter.DigestWorker>();
         builder.Services.AddHostedService<DeliveryWorker>();
@@ -51,7 +59,15 @@ public static class BroadsheetHost
         var app = builder.Build();
         // A DKIM setting without its key must stop the start with a clear message, not surface at the first send.
         app.Services.GetRequiredService<DkimMessageSigner>();
+        // So must a malformed privacy master key (and the key file is made here on a first run without one).
+        app.Services.GetRequiredService<Broadsheet.Privacy.PrivacyKeys>();
         _ = PrepareAsync(app, options, gate);
+
+        if (forwarded is not null)
+        {
+            // First, so the rate limits, the error pages and the cookie's Secure flag all see the reader's address and scheme.
+            app.UseForwardedHeaders(forwarded);
+        }
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ErrorPages.HandleExceptionAsync, AllowStatusCode404Response = true });
         // Until the database is ready every request waits (at most the start-up time), and /healthz with them.
@@ -110,6 +126,9 @@ public static class BroadsheetHost
             var stopping = app.Lifetime.ApplicationStopping;
             await using var scope = app.Services.CreateAsyncScope();
             var created = await BroadsheetData.MigrateAsync(scope.ServiceProvider.GetRequiredService<BroadsheetDb>(), stopping);
+            // Before anything reads or writes what the privacy key protects: an instance with another key stops here.
+            await scope.ServiceProvider.GetRequiredService<Broadsheet.Privacy.PrivacyKeyCheck>().VerifyAsync(stopping);
+            await SharedKeyRing.PrepareAsync(app.Services, stopping);
             await scope.ServiceProvider.GetRequiredService<SettingsService>().ApplySavedAsync(stopping);
             // Demo content goes into a database this start created, never into one an editor has emptied.
             if (created && options.SeedDemoContent)
@@ -118,11 +137,24 @@ public static class BroadsheetHost
             }
 
             // While posts that fell due during downtime are published, the other core compiles the
-            // front page's queries, so the first reader does not pay for it.
+            // front page's queries, so the first reader does not pay for it. Only a scheduling instance publishes
+            // (Broadsheet:Workers:Scheduler): the others leave it to the one whose job it is.
             var warmUp = Task.Run(() => WarmUpAsync(app.Services, options.DefaultLanguage), stopping);
-            await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(stopping);
+            if (options.Workers.Scheduler)
+            {
+                await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(stopping);
+            }
+
             gate.Open();
             await warmUp;
+        }
+        catch (Broadsheet.Privacy.PrivacyKeyMismatchException e)
+        {
+            // The operator's to fix, and nothing was written: the reason alone, without a stack trace.
+            gate.Fail(e);
+            StartupLog.Refused(app.Logger, e.Message);
+            Environment.ExitCode = 1;
+            app.Lifetime.StopApplication();
         }
 #pragma warning disable CA1031 // Any failure here must stop the app with a message, not leave it serving errors.
         catch (Exception e)

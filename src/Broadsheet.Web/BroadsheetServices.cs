@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Broadsheet.Cluster;
 using Broadsheet.Data;
 using Broadsheet.Delivery;
 using Broadsheet.Privacy;
@@ -24,6 +25,7 @@ internal static class BroadsheetServices
         services.AddSingleton(Options.Create(options));
         services.TryAddSingleton(TimeProvider.System);
         services.AddBroadsheetData(options, configuration.GetConnectionString(BroadsheetData.ConnectionStringName));
+        services.AddBroadsheetCluster(options, configuration.GetConnectionString(BroadsheetData.ConnectionStringName));
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<PostService>();
         services.AddScoped<Broadsheet.Publishing.Media.MediaLibrary>();
@@ -41,6 +43,9 @@ internal static class BroadsheetServices
         services.AddSingleton(_ => PrivacyKeys.LoadOrCreate(options.DataDirectory, options.Privacy.MasterKey));
         services.AddSingleton<AddressProtector>();
         services.AddSingleton<TokenSigner>();
+        // Every instance on one database must hold the same key: checked at start by the web host and the CLI.
+        services.AddScoped<PrivacyKeyCheck>();
+        services.AddSingleton<KeyRingSealer>();
         services.AddSingleton<SettingsSignal>();
         services.AddSingleton<SettingsBaseline>();
         services.AddScoped<SettingsService>();

@@ -16,7 +16,11 @@ internal sealed class DeliveryWorker(DeliveryDispatcher dispatcher, StartupGate 
             return;
         }
 
-        await gate.Ready.WaitAsync(stoppingToken);
+        if (!await gate.OpenedAsync(stoppingToken))
+        {
+            return;
+        }
+
         await dispatcher.RunAsync(stoppingToken);
     }
 }

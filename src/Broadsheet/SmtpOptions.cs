@@ -32,4 +32,11 @@ public sealed class SmtpOptions
 
     /// <summary>Accept a certificate that does not validate (a relay with a self-signed certificate on a private network).</summary>
     public bool AcceptInvalidCertificate { get; set; }
+
+    /// <summary>
+    /// The name this instance gives in EHLO; empty: the machine's host name (MailKit's default). Several instances on
+    /// one machine, or in containers with meaningless host names, can each give their own, so the relay's logs (and the
+    /// test kit's SMTP server) tell which one sent a message.
+    /// </summary>
+    public string LocalDomain { get; set; } = "";
 }

@@ -2,9 +2,11 @@
 // Runs the test kit's SMTP server (plain SMTP, messages counted, their bytes not kept) on 127.0.0.1 and a port the
 // system chooses, and prints "listening 127.0.0.1 PORT" on the first line. A "count" line on standard input, and
 // SIGTERM or Ctrl+C (which also stop it), print one line of figures:
-//   accepted=N first_to_last_s=S rate=R connections=C
+//   accepted=N first_to_last_s=S rate=R connections=C clients=NAME:N,NAME:N
 // first_to_last_s is the time from the first accepted message to the last, as this process saw them, so a sender's
-// start-up and shutdown stay out of the rate; it is measured here the same way for every sender.
+// start-up and shutdown stay out of the rate; it is measured here the same way for every sender. clients counts the
+// accepted messages by the name each sender gave in EHLO (Broadsheet:Mail:Smtp:LocalDomain), so bench/scale sees
+// each instance's share.
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Broadsheet.Tests.TestKit;
@@ -102,6 +104,8 @@ string Figures()
     var seconds = count > 1 ? time.GetElapsedTime(Volatile.Read(ref first), Volatile.Read(ref last)).TotalSeconds : 0;
     // The first message opens the interval, so it is not counted in the rate.
     var rate = seconds > 0 ? (count - 1) / seconds : 0;
+    var clients = string.Join(',', server.Messages.GroupBy(m => m.ClientName).OrderBy(g => g.Key, StringComparer.Ordinal)
+        .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}:{g.Count()}")));
     return string.Create(CultureInfo.InvariantCulture,
-        $"accepted={count} first_to_last_s={seconds:0.000} rate={rate:0} connections={server.ConnectionsOpened}");
+        $"accepted={count} first_to_last_s={seconds:0.000} rate={rate:0} connections={server.ConnectionsOpened} clients={clients}");
 }

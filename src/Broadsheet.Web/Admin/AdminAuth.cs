@@ -4,7 +4,6 @@ using Broadsheet.Staff;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace Broadsheet.Web.Admin;
 
@@ -36,15 +35,6 @@ internal static class AdminAuth
     {
         ArgumentNullException.ThrowIfNull(options);
 
-        // Sign-in cookies and form tokens are sealed with these keys: kept in the data folder (owner-only), so a
-        // restart does not sign everyone out, and so they are backed up with the rest.
-        var keys = Directory.CreateDirectory(Path.Combine(options.DataDirectory, "aspnet-keys"));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        services.AddDataProtection().SetApplicationName("Broadsheet").PersistKeysToFileSystem(keys);
         services.AddScoped<DashboardQueries>();
         services.AddAntiforgery(o =>
         {
@@ -95,6 +85,12 @@ internal static class AdminAuth
             .AddPolicy(StaffPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser())
             .AddPolicy(NewslettersPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAssertion(c => Allowed(c, StaffPermissions.CanRunNewsletters)))
             .AddPolicy(ManagersPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAssertion(c => Allowed(c, StaffPermissions.CanManageStaff)));
+
+        // Sign-in cookies and form tokens are sealed with these keys: kept in the database, so a restart signs nobody
+        // out and a sign-in made on one instance is accepted by every other; sealed under the privacy master key, so
+        // a copy of the database alone cannot forge them. Last, after everything above that registers the framework's
+        // data protection (antiforgery, cookies), so the start-up read it would add again stays out.
+        services.AddSharedKeyRing();
     }
 
     /// <summary>The signed-in staff member, loaded once per request by the cookie check.</summary>

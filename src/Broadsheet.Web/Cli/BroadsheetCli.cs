@@ -23,7 +23,31 @@ internal static class BroadsheetCli
         };
         // On Ctrl+C or SIGTERM the action's token is cancelled; `deliver` then finishes the mail in flight, which
         // may take the dispatcher's whole drain time, so the process is not cut off after System.CommandLine's 2 s.
-        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = Broadsheet.Delivery.DeliveryDispatcher.DrainTimeout + TimeSpan.FromSeconds(5) };
-        return await root.Parse(args).InvokeAsync(invocation);
+        // The default exception handler is off so that a refusal to start (a privacy key other than the database's)
+        // is told as the operator's message alone; anything else is reported as that handler would (in full, exit 1).
+        var invocation = new InvocationConfiguration
+        {
+            ProcessTerminationTimeout = Broadsheet.Delivery.DeliveryDispatcher.DrainTimeout + TimeSpan.FromSeconds(5),
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(invocation);
+        }
+        catch (Broadsheet.Privacy.PrivacyKeyMismatchException e)
+        {
+            return CliHost.Fail(e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return 1;
+        }
+#pragma warning disable CA1031 // The last resort of a command line: say what went wrong and exit 1, as System.CommandLine does.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            await Console.Error.WriteLineAsync($"Unhandled exception: {e}");
+            return 1;
+        }
     }
 }

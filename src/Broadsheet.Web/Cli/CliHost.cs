@@ -20,6 +20,9 @@ internal static class CliHost
         var host = builder.Build();
         await using var scope = host.Services.CreateAsyncScope();
         await BroadsheetData.MigrateAsync(scope.ServiceProvider.GetRequiredService<BroadsheetDb>(), cancellationToken);
+        // A command run with another privacy key than the database's (another data folder, a missing setting) would
+        // write what the instances cannot read: it stops here, before anything is written.
+        await scope.ServiceProvider.GetRequiredService<Broadsheet.Privacy.PrivacyKeyCheck>().VerifyAsync(cancellationToken);
         // What an administrator saved in the admin counts for commands too (a `deliver` sends through the same relay).
         await scope.ServiceProvider.GetRequiredService<SettingsService>().ApplySavedAsync(cancellationToken);
         return host;

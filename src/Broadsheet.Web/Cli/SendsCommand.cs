@@ -27,6 +27,10 @@ internal static class SendsCommand
         {
             using var host = await CliHost.StartAsync(cancellationToken);
             var dispatcher = host.Services.GetRequiredService<DeliveryDispatcher>();
+            // On PostgreSQL a sending-only instance follows what an administrator saves on another (the relay, its
+            // limits, DKIM), as a web instance does.
+            using var following = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var listening = host.Services.GetService<Broadsheet.Cluster.ClusterListener>()?.RunAsync(following.Token) ?? Task.CompletedTask;
             try
             {
                 if (result.GetValue(untilIdle))
@@ -41,6 +45,11 @@ internal static class SendsCommand
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Stopped by the operator: in-flight mail was finished and recorded.
+            }
+            finally
+            {
+                await following.CancelAsync();
+                await listening;
             }
 
             await Console.Error.WriteLineAsync("Delivery stopped.");

@@ -224,7 +224,7 @@ internal static class ReadershipCountingSetup
 {
     /// <summary>
     /// Call before the page cache registers its <see cref="IContentChangeListener"/>: code that asks for a single
-    /// listener (the settings page) must keep getting the page cache, the last one registered.
+    /// listener must keep getting the page cache, the last one registered (the settings page now takes them all).
     /// </summary>
     public static IServiceCollection AddReadershipCounting(this IServiceCollection services)
     {

@@ -9,6 +9,9 @@ public static class BroadsheetData
 {
     public const string ConnectionStringName = "Broadsheet";
 
+    // pg_advisory_lock takes a bigint: "bs-migra" in ASCII, unlikely to be any other application's on a shared server.
+    private const long MigrationLock = 0x62732d6d69677261;
+
     public static IServiceCollection AddBroadsheetData(this IServiceCollection services, BroadsheetOptions options, string? connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,9 +56,8 @@ public static class BroadsheetData
     {
         ArgumentNullException.ThrowIfNull(db);
         var latest = db.Database.GetMigrations().LastOrDefault();
-        var applied = await db.Database.CanConnectAsync(cancellationToken)
-            ? (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList()
-            : [];
+        var canConnect = await db.Database.CanConnectAsync(cancellationToken);
+        var applied = canConnect ? (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList() : [];
         if (latest is not null && applied.LastOrDefault() == latest)
         {
             return false;
@@ -66,7 +68,35 @@ public static class BroadsheetData
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
-        return applied.Count == 0;
+        // A database that does not exist yet is made by EF (when the role may), with no one to take turns with.
+        if (!canConnect || !db.Database.IsNpgsql())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+            return applied.Count == 0;
+        }
+
+        // EF's own lock on PostgreSQL (a table lock on the history) is held per migration, after the list to apply was
+        // read, so instances migrating a new database together each run the first migrations ("relation … already
+        // exists"). A session lock around the whole run makes them take turns; whoever waited reads the history again
+        // and finds nothing (or less) to do, and only the first reports the database as new.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", cancellationToken);
+            try
+            {
+                applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+                await db.Database.MigrateAsync(cancellationToken);
+                return applied.Count == 0;
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

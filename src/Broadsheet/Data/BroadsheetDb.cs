@@ -34,6 +34,8 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<EditionClick> EditionClicks => Set<EditionClick>();
     public DbSet<NewsletterTemplate> NewsletterTemplates => Set<NewsletterTemplate>();
     public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
+    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    public DbSet<KeyFingerprint> KeyFingerprints => Set<KeyFingerprint>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -262,6 +264,23 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             lease.HasKey(l => l.Name);
             lease.Property(l => l.Name).HasMaxLength(64);
             lease.Property(l => l.Owner).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<DataProtectionKeyRecord>(key =>
+        {
+            key.ToTable("data_protection_keys");
+            key.Property(k => k.FriendlyName).HasMaxLength(100);
+            // A key's XML is about 1 KB; no limit, so a future algorithm's larger descriptor still fits.
+        });
+
+        modelBuilder.Entity<KeyFingerprint>(fingerprint =>
+        {
+            fingerprint.ToTable("key_fingerprints");
+            // The name is the key: inserting a second fingerprint for one key fails, which is what makes the first
+            // start's insert race-safe across instances.
+            fingerprint.HasKey(f => f.Name);
+            fingerprint.Property(f => f.Name).HasMaxLength(64);
+            fingerprint.Property(f => f.Fingerprint).HasMaxLength(64);
         });
     }
 }

@@ -87,6 +87,12 @@ public static class MailTransportFactory
             throw Invalid(name, "Timeout", options.Timeout, "more than zero and under 24 days");
         }
 
+        // EHLO takes a domain or an address literal; anything else would be refused by the relay at every connection.
+        if (options.LocalDomain.Length > 0 && (options.LocalDomain.Length > 253 || Uri.CheckHostName(options.LocalDomain.Trim('[', ']')) == UriHostNameType.Unknown))
+        {
+            throw new InvalidOperationException($"{name}:LocalDomain is '{options.LocalDomain}'; it must be a host name (e.g. sender-1.example.org) or empty.");
+        }
+
         if (options.Username.Length == 0 && options.Password.Length > 0)
         {
             throw new InvalidOperationException($"{name}:Password is set but {name}:Username is empty; set both for AUTH, or neither.");

@@ -89,6 +89,11 @@ internal sealed class SmtpConnection(SmtpOptions options, TimeProvider time) : I
     {
         Close();
         client = new SmtpClient { Timeout = (int)Math.Min(int.MaxValue, options.Timeout.TotalMilliseconds) };
+        if (options.LocalDomain.Length > 0)
+        {
+            client.LocalDomain = options.LocalDomain;
+        }
+
         if (options.AcceptInvalidCertificate)
         {
 #pragma warning disable CA5359 // The operator's explicit choice for a relay with a self-signed certificate on a private network.

@@ -20,6 +20,8 @@ public sealed class PrivacyKeys
 
     private const int SubKeySize = 32;
 
+    private const string FingerprintLabel = "broadsheet privacy master key fingerprint";
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private const UnixFileMode GroupOrOther =
@@ -37,6 +39,7 @@ public sealed class PrivacyKeys
     private readonly byte[] _tokenKey;
     private readonly byte[] _ipKey;
     private readonly byte[] _returnPathKey;
+    private readonly byte[] _keyRingKey;
 
     private PrivacyKeys(ReadOnlySpan<byte> master)
     {
@@ -48,16 +51,29 @@ public sealed class PrivacyKeys
         _tokenKey = Derive(master, "broadsheet/tokens/v1");
         _ipKey = Derive(master, "broadsheet/ip/v1");
         _returnPathKey = Derive(master, "broadsheet/return-path/v1");
+        _keyRingKey = Derive(master, "broadsheet/data-protection-keys/v1");
 
         // Hashing derived material rather than the master means publishing the id gives an
         // attacker nothing to test guesses of the master against beyond a one-way HKDF output.
         var idMaterial = Derive(master, "broadsheet/key-id/v1");
         KeyId = Convert.ToHexStringLower(SHA256.HashData(idMaterial))[..8];
         CryptographicOperations.ZeroMemory(idMaterial);
+
+        // A MAC under a sub-key of its own over a fixed label: it tells two masters apart with certainty, and the
+        // database that stores it learns nothing that helps recover the master or any other sub-key.
+        var fingerprintKey = Derive(master, "broadsheet/fingerprint/v1");
+        Fingerprint = Convert.ToHexStringLower(HMACSHA256.HashData(fingerprintKey, Encoding.UTF8.GetBytes(FingerprintLabel)));
+        CryptographicOperations.ZeroMemory(fingerprintKey);
     }
 
     /// <summary>Tells keys apart in docs and logs without revealing anything about them.</summary>
     public string KeyId { get; }
+
+    /// <summary>
+    /// 64 hex characters that are the same on every instance with this master and differ for any other; stored in
+    /// the database so an instance with another key refuses to start (<see cref="PrivacyKeyCheck"/>).
+    /// </summary>
+    public string Fingerprint { get; }
 
     internal ReadOnlySpan<byte> AddressEncryptionKey => _addressEncryptionKey;
 
@@ -70,6 +86,9 @@ public sealed class PrivacyKeys
     internal ReadOnlySpan<byte> IpKey => _ipKey;
 
     internal ReadOnlySpan<byte> ReturnPathKey => _returnPathKey;
+
+    /// <summary>Seals the admin's data-protection keys in the database (<see cref="KeyRingSealer"/>).</summary>
+    internal ReadOnlySpan<byte> KeyRingKey => _keyRingKey;
 
     public static PrivacyKeys FromMaster(ReadOnlySpan<byte> master)
     {

@@ -6,7 +6,8 @@ namespace Broadsheet.Publishing;
 
 /// <summary>
 /// Publishes scheduled posts when their time comes (<see cref="PollingWorker"/>: a post whose time passed while the app
-/// was down is caught on the first pass).
+/// was down is caught on the first pass), on instances with <c>Broadsheet:Workers:Scheduler</c> on. Any number of them
+/// may run: publishing is one conditional update, so a post goes public once whoever gets there first.
 /// </summary>
 public sealed partial class ScheduledPostPublisher(
     IServiceScopeFactory scopes,
@@ -15,6 +16,8 @@ public sealed partial class ScheduledPostPublisher(
     ILogger<ScheduledPostPublisher> logger) : PollingWorker(time)
 {
     protected override TimeSpan Interval => options.Value.SchedulerInterval;
+
+    protected override bool Enabled => options.Value.Workers.Scheduler;
 
     protected override async Task PassAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Broadsheet.Cluster;
 using Broadsheet.Data;
 using Broadsheet.Delivery;
 using Broadsheet.Privacy;
@@ -14,7 +15,9 @@ namespace Broadsheet.Settings;
 /// value overrides the configuration file and environment for that key, and removing it (saving it empty) goes back
 /// to the configured default. Saved values are applied to the one shared <see cref="BroadsheetOptions"/> at start-up
 /// and after each save, and <see cref="SettingsSignal"/> tells the mail transport and the DKIM signer to rebuild.
-/// Needs nothing of the mail machinery itself, so every command can apply the settings cheaply at start.
+/// Needs nothing of the mail machinery itself, so every command can apply the settings cheaply at start. On
+/// PostgreSQL a save also tells the other instances (<see cref="ClusterBroadcaster"/>), which read them again
+/// (<see cref="ReloadAsync"/>).
 /// </summary>
 public sealed class SettingsService(
     BroadsheetDb db,
@@ -22,7 +25,8 @@ public sealed class SettingsService(
     IServiceProvider services,
     SettingsSignal signal,
     SettingsBaseline baseline,
-    TimeProvider time)
+    TimeProvider time,
+    ClusterBroadcaster cluster)
 {
     public const string PublicationNameEnglish = "PublicationName:en";
     public const string PublicationNameArabic = "PublicationName:ar";
@@ -113,6 +117,37 @@ public sealed class SettingsService(
     }
 
     /// <summary>
+    /// Reads the saved settings again after another instance saved them: every key gets its saved value or, when none
+    /// is saved any more (emptied elsewhere), its configured default. Each key is set straight to its final value, so
+    /// a page rendered meanwhile never sees a default in between. <see cref="SettingsSignal"/> is raised only when a
+    /// value changed: rebuilding the mail transport closes its connections, which a reconnection's re-read must not do
+    /// for nothing.
+    /// </summary>
+    /// <returns>Whether any value changed.</returns>
+    public async Task<bool> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        var saved = await db.Settings.AsNoTracking().ToDictionaryAsync(s => s.Key, s => s.Value, cancellationToken);
+        var before = Current();
+        var defaults = Defaults();
+        foreach (var key in Keys)
+        {
+            var value = saved.TryGetValue(key, out var stored)
+                ? key == SmtpPassword ? Protector.Decrypt(Convert.FromBase64String(stored)) : stored
+                : defaults[key];
+            Apply(options.Value, key, value);
+        }
+
+        var after = Current();
+        if (Keys.All(k => before[k] == after[k]))
+        {
+            return false;
+        }
+
+        signal.Raise();
+        return true;
+    }
+
+    /// <summary>
     /// Checks every proposed value against the others and what is in effect; saves them all in one transaction or,
     /// when any is wrong, nothing. A value of null leaves that key as it is; an empty one removes the saved value (back
     /// to the configured default). An empty SMTP password means "keep the current one"; <paramref name="clearPassword"/>
@@ -187,6 +222,7 @@ public sealed class SettingsService(
         }
 
         signal.Raise();
+        await cluster.SendAsync(ClusterChange.Settings, cancellationToken);
         return [];
     }
 

@@ -72,6 +72,28 @@ public sealed class SmtpTransportTests
     }
 
     [Fact]
+    public async Task The_EHLO_name_is_the_configured_local_domain_or_else_the_machines()
+    {
+        await using var server = SmtpTestServer.Start();
+        var named = server.ToSmtpOptions();
+        named.LocalDomain = "sender-2.news.example";
+        await using (var transport = Transport(named))
+        {
+            Assert.Equal(TransportOutcome.Sent, (await transport.SendAsync(Message("one@example.org"), Ct)).Outcome);
+        }
+
+        await using (var transport = Transport(server.ToSmtpOptions()))
+        {
+            Assert.Equal(TransportOutcome.Sent, (await transport.SendAsync(Message("two@example.org"), Ct)).Outcome);
+        }
+
+        Assert.Equal("sender-2.news.example", server.Messages.Single(m => m.Recipients[0] == "one@example.org").ClientName);
+        var unnamed = server.Messages.Single(m => m.Recipients[0] == "two@example.org").ClientName;
+        Assert.NotEqual("sender-2.news.example", unnamed);
+        Assert.NotEmpty(unnamed);
+    }
+
+    [Fact]
     public async Task The_pool_reuses_its_connections()
     {
         await using var server = SmtpTestServer.Start();
@@ -475,6 +497,7 @@ public sealed class SmtpTransportTests
         { "Broadsheet:Mail:Smtp:Timeout is 00:00:00", m => m.Smtp.Timeout = TimeSpan.Zero },
         { "Broadsheet:Mail:Smtp:Security is '7'", m => m.Smtp.Security = (SmtpSecurity)7 },
         { "Broadsheet:Mail:Smtp:Password is set but Broadsheet:Mail:Smtp:Username is empty", m => m.Smtp.Password = "x" },
+        { "Broadsheet:Mail:Smtp:LocalDomain is 'sender one'", m => m.Smtp.LocalDomain = "sender one" },
         { "Broadsheet:Mail:SmtpFallbacks:1:Host is empty", m => m.SmtpFallbacks = [new SmtpOptions { Host = "b.example" }, new SmtpOptions()] },
     };
 

@@ -16,15 +16,24 @@ public sealed partial class AdminClient : IDisposable
     public const string Password = "a long test password";
 
     private readonly HttpClient _client;
+    private readonly TestSite? _site;
 
     private AdminClient(TestSite site)
+        : this(site.BaseAddress, new CookieContainer()) => _site = site;
+
+    private AdminClient(Uri baseAddress, CookieContainer cookies)
     {
-        Site = site;
-        Cookies = new CookieContainer();
-        _client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies }) { BaseAddress = site.BaseAddress };
+        BaseAddress = baseAddress;
+        Cookies = cookies;
+        _client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = Cookies }) { BaseAddress = baseAddress };
     }
 
-    public TestSite Site { get; }
+    /// <exception cref="InvalidOperationException">This client talks to a host process (<see cref="HostProcess"/>), not an in-process site.</exception>
+    public TestSite Site => _site ?? throw new InvalidOperationException("This client talks to a host process, not an in-process TestSite.");
+
+    /// <summary>The instance this client talks to.</summary>
+    public Uri BaseAddress { get; }
+
     public CookieContainer Cookies { get; }
     public StaffMember? Member { get; private set; }
 
@@ -35,13 +44,37 @@ public sealed partial class AdminClient : IDisposable
     /// Makes a staff member with <paramref name="role"/> (the owner through the set-up service when none exists yet,
     /// anyone else straight into the database) and signs in through the real sign-in form.
     /// </summary>
-    public static async Task<AdminClient> SignInAsync(TestSite site, StaffRole role, string? email = null, string language = "en", string? name = null)
+    public static Task<AdminClient> SignInAsync(TestSite site, StaffRole role, string? email = null, string language = "en", string? name = null)
     {
         ArgumentNullException.ThrowIfNull(site);
+        return SignInAsync(new AdminClient(site), site.Services, role, email, language, name);
+    }
+
+    /// <summary>
+    /// The same against an instance running as a child process (<see cref="HostProcess"/>): the staff member is made
+    /// through <paramref name="services"/> on the same database, the sign-in goes through that instance's form.
+    /// </summary>
+    public static Task<AdminClient> SignInAsync(HostProcess host, IServiceProvider services, StaffRole role, string? email = null, string language = "en", string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return SignInAsync(new AdminClient(host.BaseAddress, new CookieContainer()), services, role, email, language, name);
+    }
+
+    /// <summary>
+    /// The same browser (the same cookies, so the same sign-in) sent to another instance, as a load balancer in front
+    /// of several would route its next request.
+    /// </summary>
+    public AdminClient On(HostProcess host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        return new AdminClient(host.BaseAddress, Cookies) { Member = Member };
+    }
+
+    private static async Task<AdminClient> SignInAsync(AdminClient client, IServiceProvider services, StaffRole role, string? email, string language, string? name)
+    {
         email ??= $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@newsroom.example";
         name ??= $"Test {role}";
-        var member = await CreateMemberAsync(site.Services, role, email, language, name);
-        var client = new AdminClient(site);
+        var member = await CreateMemberAsync(services, role, email, language, name);
         using var response = await client.PostFormAsync("/admin/login", new Dictionary<string, string> { ["email"] = email, ["password"] = Password }, tokenFrom: "/admin/login");
         if (response.StatusCode != HttpStatusCode.Redirect)
         {

@@ -8,7 +8,7 @@ public sealed class ReceivedMail
 {
     private readonly Lazy<MimeMessage> message;
 
-    internal ReceivedMail(long connectionId, string envelopeSender, IReadOnlyList<string> recipients, byte[] raw, string? messageId, bool secure, string? authenticatedUser, bool utf8)
+    internal ReceivedMail(long connectionId, string envelopeSender, IReadOnlyList<string> recipients, byte[] raw, string? messageId, bool secure, string? authenticatedUser, bool utf8, string clientName)
     {
         ConnectionId = connectionId;
         EnvelopeSender = envelopeSender;
@@ -18,6 +18,7 @@ public sealed class ReceivedMail
         Secure = secure;
         AuthenticatedUser = authenticatedUser;
         Utf8 = utf8;
+        ClientName = clientName;
         message = new Lazy<MimeMessage>(Parse, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -44,6 +45,12 @@ public sealed class ReceivedMail
 
     /// <summary>True when MAIL FROM carried the SMTPUTF8 parameter.</summary>
     public bool Utf8 { get; }
+
+    /// <summary>
+    /// The name the client gave in its last EHLO (or HELO) on the connection, e.g. a sender's
+    /// <c>Broadsheet:Mail:Smtp:LocalDomain</c>: how a test with several sending processes tells which one sent what.
+    /// </summary>
+    public string ClientName { get; }
 
     /// <summary>The message parsed by MimeKit, on first use.</summary>
     public MimeMessage Message => message.Value;

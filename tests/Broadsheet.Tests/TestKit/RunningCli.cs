@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Broadsheet.Tests.TestKit;
 
@@ -8,6 +9,9 @@ public sealed class RunningCli : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _error = new();
+    private readonly StringBuilder _output = new();
+    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _watchers = [];
+    private bool _outputEnded;
 
     internal RunningCli(Process process)
     {
@@ -19,12 +23,15 @@ public sealed class RunningCli : IAsyncDisposable
                 _error.AppendLine(e.Data);
             }
         };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The process id, e.g. to tell a test's failure message which child it was.</summary>
+    public int Id => _process.Id;
 
     public int ExitCode => _process.ExitCode;
 
@@ -35,6 +42,57 @@ public sealed class RunningCli : IAsyncDisposable
             lock (_error)
             {
                 return _error.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the process wrote to standard output so far (a host's console log).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes with the first line of standard output (already written or still to come) that matches
+    /// <paramref name="pattern"/>, e.g. the address a host reports it listens on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The output ended (the process exited) without such a line.</exception>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public async Task<Match> WaitForOutputAsync(Regex pattern, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var found = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            var earlier = pattern.Match(_output.ToString());
+            if (earlier.Success)
+            {
+                return earlier;
+            }
+
+            if (_outputEnded)
+            {
+                throw new InvalidOperationException($"The process ended without writing a line that matches {pattern}.");
+            }
+
+            _watchers.Add((pattern, found));
+        }
+
+        try
+        {
+            return await found.Task.WaitAsync(timeout);
+        }
+        finally
+        {
+            lock (_output)
+            {
+                _watchers.Remove((pattern, found));
             }
         }
     }
@@ -63,6 +121,32 @@ public sealed class RunningCli : IAsyncDisposable
     {
         using var wait = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(wait.Token);
+    }
+
+    private void OnOutput(string? line)
+    {
+        lock (_output)
+        {
+            if (line is null)
+            {
+                _outputEnded = true;
+                foreach (var (pattern, found) in _watchers)
+                {
+                    found.TrySetException(new InvalidOperationException($"The process ended without writing a line that matches {pattern}."));
+                }
+
+                return;
+            }
+
+            _output.AppendLine(line);
+            foreach (var (pattern, found) in _watchers)
+            {
+                if (pattern.Match(line) is { Success: true } match)
+                {
+                    found.TrySetResult(match);
+                }
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -91,6 +91,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
     /// <summary>How many connections are open right now.</summary>
     public int OpenConnections => sessions.Count;
 
+    /// <summary>
+    /// How many connections are open right now from a client that gave <paramref name="clientName"/> in EHLO. None
+    /// after a sender was killed means every message it got through is in <see cref="Messages"/>.
+    /// </summary>
+    public int OpenConnectionsFrom(string clientName) => sessions.Values.Count(s => s.ClientName == clientName);
+
     /// <summary>Starts a server on 127.0.0.1 and a free port; it is listening when this returns.</summary>
     public static SmtpTestServer Start(SmtpTestServerOptions? options = null) => new(options ?? new SmtpTestServerOptions());
 

@@ -24,6 +24,7 @@ internal sealed class SmtpTestSession(SmtpTestServer server, Socket socket, long
     private int start;
     private int end;
     private bool greeted;
+    private string clientName = "";
     private bool secure;
     private string? user;
     private string? sender;
@@ -35,6 +36,9 @@ internal sealed class SmtpTestSession(SmtpTestServer server, Socket socket, long
     private SmtpTestServerOptions Options => server.Options;
 
     public void Abort() => socket.Dispose();
+
+    /// <summary>The name the client gave in EHLO or HELO; empty before it did.</summary>
+    public string ClientName => Volatile.Read(ref clientName);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -89,11 +93,13 @@ internal sealed class SmtpTestSession(SmtpTestServer server, Socket socket, long
         {
             case "EHLO":
                 greeted = true;
+                Volatile.Write(ref clientName, argument);
                 ResetTransaction();
                 await ReplyAsync(Capabilities(), cancellationToken);
                 return true;
             case "HELO":
                 greeted = true;
+                Volatile.Write(ref clientName, argument);
                 ResetTransaction();
                 await ReplyAsync("250 127.0.0.1", cancellationToken);
                 return true;
@@ -359,7 +365,7 @@ internal sealed class SmtpTestSession(SmtpTestServer server, Socket socket, long
 
         var raw = content.ToArray();
         var mail = new ReceivedMail(
-            id, sender, recipients.ToArray(), Options.KeepContent ? raw : [], ReceivedMail.FindMessageId(raw), secure, user, utf8);
+            id, sender, recipients.ToArray(), Options.KeepContent ? raw : [], ReceivedMail.FindMessageId(raw), secure, user, utf8, clientName);
         ResetTransaction();
         if (Faults.DropAfterData.TryFire())
         {

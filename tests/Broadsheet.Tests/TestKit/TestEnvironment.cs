@@ -14,6 +14,23 @@ public sealed class TestEnvironment : IAsyncDisposable
     public string DataDirectory { get; }
     public string? ConnectionString { get; }
 
+    /// <summary>False for an environment made by <see cref="CreateSharingAsync"/>: the database is the other's to drop.</summary>
+    private bool OwnsDatabase { get; init; } = true;
+
+    /// <summary>
+    /// A second instance's environment: the same database as <paramref name="other"/>, a data folder of its own (as two
+    /// machines would have). Disposing it leaves the database to <paramref name="other"/>; dispose this one first.
+    /// </summary>
+    public static Task<TestEnvironment> CreateSharingAsync(TestEnvironment other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var directory = Path.Combine(Path.GetTempPath(), "broadsheet-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        // On SQLite, the other's database file (which is one instance's by design: only for what must hold there too).
+        var connection = other.ConnectionString ?? Broadsheet.Data.BroadsheetData.DefaultSqliteConnectionString(other.DataDirectory);
+        return Task.FromResult(new TestEnvironment(other.Provider, directory, connection) { OwnsDatabase = false });
+    }
+
     public static async Task<TestEnvironment> CreateAsync(DatabaseProvider provider)
     {
         var connection = provider == DatabaseProvider.Postgres ? await PostgresServer.CreateDatabaseAsync() : null;
@@ -38,7 +55,7 @@ public sealed class TestEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (ConnectionString is not null)
+        if (ConnectionString is not null && OwnsDatabase)
         {
             await PostgresServer.DropDatabaseAsync(ConnectionString);
         }

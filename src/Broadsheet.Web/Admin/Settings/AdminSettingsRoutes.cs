@@ -21,7 +21,7 @@ internal static class AdminSettingsRoutes
     private static RazorComponentResult<SettingsPage> Show(HttpContext context, SettingsService settings, DkimMessageSigner dkim, string? notice) =>
         Page(context, settings, dkim, settings.Current(), notice: notice == "saved" ? SettingsText.For(context.Member().Language).Saved : null);
 
-    private static async Task<IResult> Save(HttpContext context, SettingsService settings, DkimMessageSigner dkim, IContentChangeListener pages, CancellationToken ct)
+    private static async Task<IResult> Save(HttpContext context, SettingsService settings, DkimMessageSigner dkim, IEnumerable<IContentChangeListener> pages, CancellationToken ct)
     {
         var form = await AdminPage.FormAsync(context);
         var proposed = SettingsService.Keys.ToDictionary(k => k, k => form.TryGetValue(k, out var v) ? (string?)v.ToString() : null);
@@ -35,8 +35,13 @@ internal static class AdminSettingsRoutes
         var errors = await settings.SaveAsync(proposed, form["clear-password"] == "on", context.Member().Id, ct);
         if (errors.Count == 0)
         {
-            // The publication's name and address are on every public page: cached copies go.
-            await pages.ContentChangedAsync(ct);
+            // The publication's name and address are on every public page: cached copies go (all of them: which one a
+            // single listener would be depends on the order of registration).
+            foreach (var listener in pages)
+            {
+                await listener.ContentChangedAsync(ct);
+            }
+
             return AdminPage.Done("/admin/settings", "saved");
         }
 
