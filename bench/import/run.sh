@@ -24,21 +24,16 @@ for tool in dotnet python3 awk; do
 done
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time is missing: apt-get install time" >&2; exit 1; }
 
-case $(uname -m) in
-    x86_64) RID=linux-x64 ;;
-    aarch64) RID=linux-arm64 ;;
-    *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
-esac
+# shellcheck source=../lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+bench_start import
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-import.XXXXXX")
 PGDIR=''
 PGBIN=''
 ADMIN_PG=''
 BENCH_DB=''
 
-log() { printf '[bench/import] %s\n' "$*" >&2; }
-
-cleanup() {
+bench_extra_cleanup() {
     if [[ -n $ADMIN_PG && -n $BENCH_DB && -n ${BENCH_PG_DROP:-} ]]; then
         psql_admin "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null 2>&1 || true
     fi
@@ -46,10 +41,7 @@ cleanup() {
         as_postgres "$PGBIN/pg_ctl -D $PGDIR/data -m fast stop" >/dev/null 2>&1 || true
         rm -rf "$PGDIR"
     fi
-    rm -rf "$WORK"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # initdb refuses to run as root, so a root run hands the cluster to the postgres user, as .ci/run does.
 as_postgres() {

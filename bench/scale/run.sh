@@ -36,30 +36,13 @@ for tool in dotnet awk curl wrk; do
     command -v "$tool" >/dev/null || { echo "$tool is missing${tool/wrk/: apt-get install wrk}" >&2; exit 1; }
 done
 
-case $(uname -m) in
-    x86_64) RID=linux-x64 ;;
-    aarch64) RID=linux-arm64 ;;
-    *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
-esac
+# shellcheck source=../lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+bench_start scale
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-scale.XXXXXX")
-PIDS=()
 
-log() { printf '[bench/scale] %s\n' "$*" >&2; }
 
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    pg_cleanup
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_extra_cleanup() { pg_cleanup; }
 
 # Forgets the pid once it is reaped, so the exit trap can never signal a later process that reuses it.
 forget_pid() {

@@ -48,29 +48,12 @@ if [[ $PROFILE == 1 ]]; then
     command -v perf >/dev/null || { echo "perf is missing: apt-get install linux-perf, or PROFILE=0" >&2; exit 1; }
 fi
 
-case $(uname -m) in
-    x86_64) RID=linux-x64 ;;
-    aarch64) RID=linux-arm64 ;;
-    *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
-esac
+# shellcheck source=../lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+bench_start send
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-send.XXXXXX")
-PIDS=()
 
-log() { printf '[bench/send] %s\n' "$*" >&2; }
 
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # Forgets the pid once it is reaped, so the exit trap can never signal a later process that reuses it.
 forget_pid() {

@@ -34,29 +34,12 @@ for tool in wrk curl dotnet awk; do
     fi
 done
 
-case $(uname -m) in
-    x86_64) RID=linux-x64 ;;
-    aarch64) RID=linux-arm64 ;;
-    *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
-esac
+# shellcheck source=../lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+bench_start site
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-site.XXXXXX")
-PIDS=()
 
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-log() { printf '[bench/site] %s\n' "$*" >&2; }
 now_ns() { date +%s%N; }
 
 # A port nobody answers on; the /dev/tcp probe needs no extra tool.
