@@ -273,14 +273,14 @@ public sealed partial class EditionService(
         var keys = chosen.Where(p => p.TranslationKey != null).Select(p => p.TranslationKey).ToList();
         var translations = await db.Posts.AsNoTracking()
             .Where(p => keys.Contains(p.TranslationKey) && p.Status == PostStatus.Published && p.PublishAt <= now).ToListAsync(cancellationToken);
-        var order = chosen.Select((p, i) => (p, i)).ToDictionary(x => x.p.TranslationKey ?? Guid.NewGuid(), x => x.i);
+        // Each language's posts in the order the editor chose them: a translation takes its original's place.
+        int Rank(Post post) => chosen.FindIndex(c => c.Id == post.Id || (c.TranslationKey != null && c.TranslationKey == post.TranslationKey));
 
         var made = new List<Edition>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var language in segment)
         {
-            var posts = chosen.Concat(translations).Where(p => p.Language == language).DistinctBy(p => p.Id)
-                .OrderBy(p => p.TranslationKey is { } k && order.TryGetValue(k, out var i) ? i : chosen.FindIndex(c => c.Id == p.Id)).ToList();
+            var posts = chosen.Concat(translations).Where(p => p.Language == language).DistinctBy(p => p.Id).OrderBy(Rank).ToList();
             if (posts.Count == 0)
             {
                 throw Problem(EditionProblem.Empty, language == Language.Arabic
