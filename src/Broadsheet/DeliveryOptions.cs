@@ -4,8 +4,10 @@ namespace Broadsheet;
 public sealed class DeliveryOptions
 {
     /// <summary>
-    /// Deliveries claimed at a time by one worker. Large enough that claiming (a few statements) is rare next to
-    /// sending; the next batch is claimed while this one is sent (bench/send: 100 left the senders idle a third of the time).
+    /// The most deliveries one worker claims at a time. Large enough that claiming (a few statements) is rare next to
+    /// sending; the next batch is claimed while this one is sent (bench/send: 100 left the senders idle a third of the
+    /// time). Once a worker knows how fast it sends it claims about half a second of its own sending, up to this
+    /// (<see cref="Delivery.ClaimPacer"/>), so no instance sits on a long tail at the end of a send.
     /// </summary>
     public int BatchSize { get; set; } = 1000;
 

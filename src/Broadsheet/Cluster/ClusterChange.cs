@@ -8,4 +8,7 @@ public enum ClusterChange
 
     /// <summary>An administrator saved the settings: read them again (and drop cached pages, which show some of them).</summary>
     Settings,
+
+    /// <summary>A send was created or resumed, or a confirmation queued: sending instances look for work now, not at their next poll.</summary>
+    Delivery,
 }

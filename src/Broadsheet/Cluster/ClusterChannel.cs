@@ -10,8 +10,12 @@ public static class ClusterChannel
     /// <summary>The channel name, as in <c>NOTIFY broadsheet_changes, 'content:…'</c>. Channels are per database.</summary>
     public const string Name = "broadsheet_changes";
 
-    public static string Format(ClusterChange change, string instance) =>
-        (change == ClusterChange.Settings ? "settings" : "content") + ":" + instance;
+    public static string Format(ClusterChange change, string instance) => change switch
+    {
+        ClusterChange.Settings => "settings",
+        ClusterChange.Delivery => "delivery",
+        _ => "content",
+    } + ":" + instance;
 
     /// <summary>
     /// Reads a payload. A kind this version does not know (a newer instance during a rolling upgrade) reads as
@@ -27,6 +31,7 @@ public static class ClusterChannel
         {
             "content" => ClusterChange.Content,
             "settings" => ClusterChange.Settings,
+            "delivery" => ClusterChange.Delivery,
             _ => null,
         };
         return (change, instance);

@@ -1,3 +1,4 @@
+using Broadsheet.Delivery;
 using Broadsheet.Publishing;
 using Broadsheet.Settings;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,9 @@ namespace Broadsheet.Cluster;
 /// <c>LISTEN</c>s on <see cref="ClusterChannel.Name"/>. A <c>content</c> message from another instance runs the local
 /// <see cref="IContentChangeListener"/>s (the page cache, the readership slug map) except the
 /// <see cref="ClusterBroadcaster"/>, so nothing is ever sent on; a <c>settings</c> message reads the saved settings
-/// again (<see cref="SettingsService.ReloadAsync"/>) and then does the same. Its own messages are ignored.
+/// again (<see cref="SettingsService.ReloadAsync"/>) and then does the same; a <c>delivery</c> message only wakes this
+/// instance's dispatcher (<see cref="DeliverySignal"/>), so every sending instance starts on a new send at once instead
+/// of at its next poll. Its own messages are ignored.
 /// </summary>
 /// <remarks>
 /// Notifications sent while the connection is down are lost for good, so every (re)connection ends with a full
@@ -24,6 +27,7 @@ public sealed partial class ClusterListener(
     string connectionString,
     ClusterInstance instance,
     IServiceScopeFactory scopes,
+    DeliverySignal delivery,
     TimeProvider time,
     ILogger<ClusterListener> logger)
 {
@@ -67,6 +71,7 @@ public sealed partial class ClusterListener(
                 // Listening from here on; whatever changed before (at start, or while cut off) is caught up in full.
                 Interlocked.Exchange(ref _pending, 0);
                 await RefreshAsync(settings: true, stoppingToken);
+                delivery.Notify(); // A send created while this instance was not listening is found now, not at the next poll.
                 if (failures > 0)
                 {
                     LogBack(failures);
@@ -125,6 +130,13 @@ public sealed partial class ClusterListener(
         var (change, from) = ClusterChannel.Parse(e.Payload);
         if (from == instance.Id)
         {
+            return;
+        }
+
+        if (change == ClusterChange.Delivery)
+        {
+            // Nothing cached depends on a send; the dispatcher (if this instance sends) looks for work now.
+            delivery.Notify();
             return;
         }
 

@@ -63,10 +63,11 @@ public sealed partial class DeliveryDispatcher(
         var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(2 * Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
         var recorder = new OutcomeRecorder(scopes, Owner, time);
         var recording = recorder.RunAsync(hardStop.Token);
-        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, stopping, hardStop.Token), CancellationToken.None)).ToArray();
+        var pacer = new ClaimPacer(_delivery.BatchSize, Senders, time);
+        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, pacer, stopping, hardStop.Token), CancellationToken.None)).ToArray();
         try
         {
-            await ClaimLoopAsync(work, untilIdle, stopping);
+            await ClaimLoopAsync(work, pacer, untilIdle, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -82,7 +83,7 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task ClaimLoopAsync(Channel<DeliveryWork> work, bool untilIdle, CancellationToken stopping)
+    private async Task ClaimLoopAsync(Channel<DeliveryWork> work, ClaimPacer pacer, bool untilIdle, CancellationToken stopping)
     {
         var renewEvery = _delivery.Lease / 3;
         _lastRenewal = DateTime.MinValue;
@@ -91,7 +92,7 @@ public sealed partial class DeliveryDispatcher(
             bool more;
             try
             {
-                more = await ClaimOnceAsync(work, untilIdle, renewEvery, stopping);
+                more = await ClaimOnceAsync(work, pacer.Next(), untilIdle, renewEvery, stopping);
             }
             catch (Exception exception) when (exception is System.Data.Common.DbException or DbUpdateException or TimeoutException && !stopping.IsCancellationRequested)
             {
@@ -108,10 +109,11 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
+    /// <param name="size">How many to claim per send (<see cref="ClaimPacer"/>); the next claim is made when fewer than that are left queued.</param>
     /// <returns>False when running until idle and nothing is left.</returns>
-    private async Task<bool> ClaimOnceAsync(Channel<DeliveryWork> work, bool untilIdle, TimeSpan renewEvery, CancellationToken stopping)
+    private async Task<bool> ClaimOnceAsync(Channel<DeliveryWork> work, int size, bool untilIdle, TimeSpan renewEvery, CancellationToken stopping)
     {
-        if (work.Reader.Count >= _delivery.BatchSize && Now - _lastRenewal < renewEvery)
+        if (work.Reader.Count >= size && Now - _lastRenewal < renewEvery)
         {
             // The senders have a batch in hand and the leases are fresh: nothing to ask the database yet.
             await Task.Delay(10, stopping);
@@ -140,7 +142,7 @@ public sealed partial class DeliveryDispatcher(
             _lastRenewal = now;
         }
 
-        if (work.Reader.Count >= _delivery.BatchSize)
+        if (work.Reader.Count >= size)
         {
             // A batch is still waiting for the senders: claim more only when it is nearly through, so claims never
             // pile up past their lease (renewed above) with a slow or rate-limited relay.
@@ -148,7 +150,7 @@ public sealed partial class DeliveryDispatcher(
         }
 
         await MaterialiseAsync(db, store, stopping);
-        var claimed = await ClaimAsync(db, store, work.Writer, stopping);
+        var claimed = await ClaimAsync(db, store, work.Writer, size, stopping);
         if (claimed > 0)
         {
             return true;
@@ -196,7 +198,7 @@ public sealed partial class DeliveryDispatcher(
     }
 
     /// <summary>Claims one batch per sending send (confirmations first: a reader is waiting) and queues it.</summary>
-    private async Task<int> ClaimAsync(BroadsheetDb db, DeliveryStore store, ChannelWriter<DeliveryWork> work, CancellationToken stopping)
+    private async Task<int> ClaimAsync(BroadsheetDb db, DeliveryStore store, ChannelWriter<DeliveryWork> work, int size, CancellationToken stopping)
     {
         var sends = await db.Sends.AsNoTracking().Where(s => s.Status == SendStatus.Sending)
             .OrderBy(s => s.Kind == SendKind.Confirmation ? 0 : 1).ThenBy(s => s.Id).ToListAsync(stopping);
@@ -204,7 +206,7 @@ public sealed partial class DeliveryDispatcher(
         foreach (var send in sends)
         {
             var now = Now;
-            var claims = await store.ClaimAsync(send.Id, Owner, _delivery.BatchSize, now, now + _delivery.Lease, stopping);
+            var claims = await store.ClaimAsync(send.Id, Owner, size, now, now + _delivery.Lease, stopping);
             if (claims.Count == 0)
             {
                 continue;
@@ -249,7 +251,7 @@ public sealed partial class DeliveryDispatcher(
                      || (d.State == DeliveryState.Claimed && d.LeaseUntil < now)),
             stopping);
 
-    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, CancellationToken stopping, CancellationToken hardStop)
+    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, ClaimPacer pacer, CancellationToken stopping, CancellationToken hardStop)
     {
         await using var scope = scopes.CreateAsyncScope();
         var composer = scope.ServiceProvider.GetRequiredService<DeliveryComposer>();
@@ -287,6 +289,7 @@ public sealed partial class DeliveryDispatcher(
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
+                pacer.Sent();
             }
         }
     }

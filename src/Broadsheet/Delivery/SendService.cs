@@ -1,3 +1,4 @@
+using Broadsheet.Cluster;
 using Broadsheet.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,9 +6,11 @@ namespace Broadsheet.Delivery;
 
 /// <summary>
 /// The one write path for sends: creating them (the dispatcher then materialises and sends), failing a stalled one
-/// with its reason, and resuming it when an operator says so.
+/// with its reason, and resuming it when an operator says so. Whatever gives the dispatchers new work wakes this
+/// process's dispatcher and, on PostgreSQL, every other instance's (a <see cref="ClusterChange.Delivery"/> message,
+/// sent in the same transaction as the work, so it arrives when the work can be read and never for a rollback).
 /// </summary>
-public sealed class SendService(BroadsheetDb db, DeliverySignal signal, TimeProvider time)
+public sealed class SendService(BroadsheetDb db, DeliverySignal signal, ClusterBroadcaster cluster, TimeProvider time)
 {
     public const int MaxSubjectLength = 300;
 
@@ -25,12 +28,12 @@ public sealed class SendService(BroadsheetDb db, DeliverySignal signal, TimeProv
         await CreateAsync(SendKind.Edition, language, subject, htmlBody, textBody, cancellationToken);
 
     /// <summary>
-    /// Queues the confirmation mail for one subscriber. Called inside the signup's transaction, so the mail is queued
-    /// exactly when the subscriber row says it was sent, and never for a signup that did not commit.
+    /// Queues the confirmation mail for one subscriber. Called inside the signup's transaction (on this scope's
+    /// database context), so the mail is queued exactly when the subscriber row says it was sent, and never for a
+    /// signup that did not commit. The caller calls <see cref="Wake"/> after its commit.
     /// </summary>
-    public static async Task QueueConfirmationAsync(BroadsheetDb db, long subscriberId, string language, DateTime now, CancellationToken cancellationToken)
+    public async Task QueueConfirmationAsync(long subscriberId, string language, DateTime now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
         var send = new Send
         {
             Kind = SendKind.Confirmation, Status = SendStatus.Sending, Language = language, SubscriberId = subscriberId,
@@ -40,7 +43,11 @@ public sealed class SendService(BroadsheetDb db, DeliverySignal signal, TimeProv
         await db.SaveChangesAsync(cancellationToken);
         db.Deliveries.Add(new DeliveryRecord { SendId = send.Id, SubscriberId = subscriberId, State = DeliveryState.Pending, NextAttemptAt = now });
         await db.SaveChangesAsync(cancellationToken);
+        await cluster.SendAsync(ClusterChange.Delivery, cancellationToken);
     }
+
+    /// <summary>Wakes this process's dispatcher after a commit that gave it work (the other instances heard it from the commit).</summary>
+    public void Wake() => signal.Notify();
 
     /// <summary>Stops a send with the reason; false when it was not sending.</summary>
     public async Task<bool> FailAsync(long sendId, string reason, CancellationToken cancellationToken = default) =>
@@ -60,10 +67,15 @@ public sealed class SendService(BroadsheetDb db, DeliverySignal signal, TimeProv
                 .ExecuteUpdateAsync(u => u.SetProperty(d => d.NextAttemptAt, now), cancellationToken);
         }
 
+        if (resumed)
+        {
+            await cluster.SendAsync(ClusterChange.Delivery, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         if (resumed)
         {
-            signal.Notify();
+            Wake();
         }
 
         return resumed;
@@ -94,7 +106,9 @@ public sealed class SendService(BroadsheetDb db, DeliverySignal signal, TimeProv
         };
         db.Sends.Add(send);
         await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
+        // Inside the caller's transaction when there is one (an edition handed over): then it arrives with the commit.
+        await cluster.SendAsync(ClusterChange.Delivery, cancellationToken);
+        Wake();
         return send;
     }
 }

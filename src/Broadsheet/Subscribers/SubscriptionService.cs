@@ -15,7 +15,7 @@ public sealed partial class SubscriptionService(
     BroadsheetDb db,
     AddressProtector protector,
     TokenSigner tokens,
-    DeliverySignal signal,
+    SendService sends,
     TimeProvider time,
     IOptions<BroadsheetOptions> options,
     ILogger<SubscriptionService> logger)
@@ -96,7 +96,7 @@ public sealed partial class SubscriptionService(
                 if (send)
                 {
                     // Through the outbox like every other mail: retried, recorded, and never lost with a crash.
-                    await SendService.QueueConfirmationAsync(db, subscriber.Id, request.PageLanguage, now, cancellationToken);
+                    await sends.QueueConfirmationAsync(subscriber.Id, request.PageLanguage, now, cancellationToken);
                 }
 
                 await transaction.CommitAsync(cancellationToken);
@@ -112,7 +112,7 @@ public sealed partial class SubscriptionService(
 
         if (send)
         {
-            signal.Notify();
+            sends.Wake();
             LogConfirmationQueued(subscriber.Id);
         }
 

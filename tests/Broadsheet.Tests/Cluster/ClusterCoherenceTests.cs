@@ -179,6 +179,63 @@ public sealed class ClusterCoherenceTests
         Assert.False(sender.HasExited, sender.Error);
     }
 
+    [Fact]
+    public async Task A_send_or_a_signup_on_a_web_instance_wakes_a_sending_process_at_once_not_at_its_next_poll()
+    {
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var server = SmtpTestServer.Start();
+        var relay = new Dictionary<string, string?>
+        {
+            ["Broadsheet:Privacy:MasterKey"] = key, ["Broadsheet:Workers:Delivery"] = "false", ["Broadsheet:Mail:Transport"] = "Smtp",
+            ["Broadsheet:Mail:Smtp:Host"] = server.Host, ["Broadsheet:Mail:Smtp:Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Broadsheet:Mail:Smtp:Security"] = "None",
+        };
+        await using var web = await TestSite.StartAsync(
+            await TestEnvironment.CreateAsync(DatabaseProvider.Postgres), demoContent: false, services: null, ownsEnvironment: true, relay);
+        var csv = Path.Combine(web.Environment.DataDirectory, "readers.csv");
+        await File.WriteAllLinesAsync(csv, ["email,name,language", "reader@example.org,Reader,en"], Ct);
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            await ActivatorUtilities.CreateInstance<Broadsheet.Subscribers.SubscriberImporter>(scope.ServiceProvider)
+                .ImportAsync(Broadsheet.Subscribers.SubscriberImporter.Inspect(csv), Broadsheet.Subscribers.NewsletterLanguages.English, cancellationToken: Ct);
+        }
+
+        // The sending process looks for work by itself only every ten minutes: only the message can make it send sooner.
+        await using var sender = CliProcess.Start(web.Environment, new Dictionary<string, string?>
+        {
+            ["Broadsheet__Privacy__MasterKey"] = key, ["Broadsheet__Mail__Transport"] = "Smtp", ["Broadsheet__Mail__Smtp__Host"] = server.Host,
+            ["Broadsheet__Mail__Smtp__Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Broadsheet__Mail__Smtp__Security"] = "None", ["Broadsheet__Mail__Delivery__PollInterval"] = "00:10:00",
+        }, "deliver");
+        await DeliverListeningAsync(web);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // its first look for work, finding none, is over
+
+        var clock = Stopwatch.StartNew();
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Broadsheet.Delivery.SendService>().CreateCampaignAsync(
+                "en", "Woken at once", $"<p>Hello</p><a href=\"{Broadsheet.Delivery.Send.UnsubscribeUrlPlaceholder}\">unsubscribe</a>",
+                $"Hello {Broadsheet.Delivery.Send.UnsubscribeUrlPlaceholder}", Ct);
+        }
+
+        await server.WaitForAsync(1, TimeSpan.FromSeconds(30), Ct);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The campaign went out after {clock.Elapsed.TotalSeconds:0.0} s.");
+        Assert.Equal(["reader@example.org"], server.Messages.Single().Recipients);
+
+        // A reader signing up on the web instance gets the confirmation from the sending process just as fast.
+        clock.Restart();
+        await using (var scope = web.Services.CreateAsyncScope())
+        {
+            Assert.Equal(Broadsheet.Subscribers.SignupResult.Done, await scope.ServiceProvider.GetRequiredService<Broadsheet.Subscribers.SubscriptionService>().SignupAsync(
+                new Broadsheet.Subscribers.SignupRequest { Email = "new.reader@example.org", PageLanguage = "en", Source = "test" }, Ct));
+        }
+
+        await server.WaitForAsync(2, TimeSpan.FromSeconds(30), Ct);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The confirmation went out after {clock.Elapsed.TotalSeconds:0.0} s.");
+        Assert.Equal(["new.reader@example.org"], server.Messages[1].Recipients);
+        Assert.False(sender.HasExited, sender.Error);
+    }
+
     /// <summary>Waits until a listener other than the web host's own (the child's) has said LISTEN.</summary>
     private static async Task DeliverListeningAsync(TestSite web)
     {
