@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Broadsheet.Privacy;
@@ -20,7 +21,12 @@ public sealed class DeliveryComposer(
     DkimMessageSigner signer,
     TimeProvider time)
 {
+    // Sends that run at the same time are few (a digest's languages, a campaign); confirmations are not kept here.
+    private const int MaxTemplates = 16;
+
     private readonly BroadsheetOptions _options = options.Value;
+    private readonly ConcurrentDictionary<long, SendTemplate> _templates = new();
+    private volatile DatedHeader? _date;
 
     /// <param name="address">The subscriber's address, already decrypted by the caller (who needed it for the suppression check).</param>
     /// <returns>Null when the delivery can no longer be made (a confirmation whose link has expired or was used).</returns>
@@ -32,51 +38,60 @@ public sealed class DeliveryComposer(
         ArgumentException.ThrowIfNullOrEmpty(address);
 
         var name = subscriber.NameEncrypted is null ? string.Empty : protector.Decrypt(subscriber.NameEncrypted);
-        var site = _options.SiteUrl.TrimEnd('/');
-        var from = MailboxAddress.Parse(_options.Mail.From);
-        var domain = DomainOf(from.Address);
-        var bounce = string.IsNullOrWhiteSpace(_options.Mail.BounceAddress) ? from.Address : MailboxAddress.Parse(_options.Mail.BounceAddress).Address;
-
-        MimeMessage message;
+        var mail = _options.Mail;
         if (send.Kind == SendKind.Confirmation)
         {
-            if (ConfirmationLink(subscriber, site) is not { } confirmUrl)
-            {
-                return null;
-            }
-
-            message = ConfirmationMail.Create(_options, address, send.Language, confirmUrl);
-            message.To.Clear();
-            message.To.Add(new MailboxAddress(name, address));
+            return ComposeConfirmation(send, delivery, subscriber, name, address, mail);
         }
-        else
+
+        var template = TemplateFor(send, mail);
+        var manage = tokens.Create(SubscriptionService.ManagePurpose, subscriber.Id, lifetime: null);
+        var unsubscribeUrl = $"{template.Site}/unsubscribe/{manage}";
+        var preferencesUrl = $"{template.Site}/preferences/{manage}";
+        var to = new MailboxAddress(name, address);
+        var message = template.Message(to, DateHeader(), MessageIdFor(delivery, template.Domain), unsubscribeUrl, preferencesUrl, manage);
+        signer.Sign(message);
+
+        // The To address serves as the envelope's recipient too: MailKit only reads it.
+        return new OutgoingMessage(message, returnPath.For(delivery.Id, template.Bounce), to);
+    }
+
+    // The Date header of this second, made once a second rather than once a message.
+    private Header DateHeader()
+    {
+        var now = time.GetUtcNow();
+        var second = now.ToUnixTimeSeconds();
+        var current = _date;
+        if (current is null || current.Second != second)
         {
-            var manage = tokens.Create(SubscriptionService.ManagePurpose, subscriber.Id, lifetime: null);
-            var unsubscribeUrl = $"{site}/unsubscribe/{manage}";
-            var preferencesUrl = $"{site}/preferences/{manage}";
-            message = new MimeMessage();
-            message.From.Add(from);
-            message.To.Add(new MailboxAddress(name, address));
-            message.Subject = send.Subject;
-            message.Body = new BodyBuilder
-            {
-                TextBody = Personalise(send.TextBody, unsubscribeUrl, preferencesUrl),
-                HtmlBody = Personalise(send.HtmlBody, unsubscribeUrl, preferencesUrl),
-            }.ToMessageBody();
-
-            var listName = _options.PublicationNameIn(send.Language);
-            message.Headers.Add(HeaderId.ListId, $"{Quote(listName)} <newsletter.{domain}>");
-
-            // RFC 2369 and RFC 8058: the https link takes a one-click POST; mailto is for clients that only do mail.
-            message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribeUrl}>, <mailto:{bounce}?subject=unsubscribe%20{manage}>");
-            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-            message.Headers.Add("Precedence", "bulk");
+            current = new DatedHeader(second, SendTemplate.DateHeader(now));
+            _date = current;
         }
 
-        if (!string.IsNullOrWhiteSpace(_options.Mail.ReplyTo))
+        return current.Header;
+    }
+
+    private sealed record DatedHeader(long Second, Header Header);
+
+    // The confirmation mail as it always was: one per reader, nothing to share between them.
+    private OutgoingMessage? ComposeConfirmation(Send send, DeliveryRecord delivery, Subscriber subscriber, string name, string address, MailOptions mail)
+    {
+        var site = _options.SiteUrl.TrimEnd('/');
+        var from = MailboxAddress.Parse(mail.From);
+        var domain = DomainOf(from.Address);
+        var bounce = string.IsNullOrWhiteSpace(mail.BounceAddress) ? from.Address : MailboxAddress.Parse(mail.BounceAddress).Address;
+        if (ConfirmationLink(subscriber, site) is not { } confirmUrl)
+        {
+            return null;
+        }
+
+        var message = ConfirmationMail.Create(_options, address, send.Language, confirmUrl);
+        message.To.Clear();
+        message.To.Add(new MailboxAddress(name, address));
+        if (!string.IsNullOrWhiteSpace(mail.ReplyTo))
         {
             message.ReplyTo.Clear();
-            message.ReplyTo.Add(MailboxAddress.Parse(_options.Mail.ReplyTo));
+            message.ReplyTo.Add(MailboxAddress.Parse(mail.ReplyTo));
         }
 
         message.Date = time.GetUtcNow();
@@ -84,6 +99,27 @@ public sealed class DeliveryComposer(
         signer.Sign(message);
 
         return new OutgoingMessage(message, returnPath.For(delivery.Id, bounce), new MailboxAddress(name, address));
+    }
+
+    // One template per running send, made by its first message and checked by every other against the send and the
+    // settings (ordinal string comparisons: a memory compare of the bodies, as each claimed batch loads the send anew),
+    // so a changed setting or a send whose content changed is never composed from an old one.
+    private SendTemplate TemplateFor(Send send, MailOptions mail)
+    {
+        var listName = _options.PublicationNameIn(send.Language);
+        if (_templates.TryGetValue(send.Id, out var cached) && cached.IsFor(send, mail, _options.SiteUrl, listName))
+        {
+            return cached;
+        }
+
+        var template = SendTemplate.Create(send, mail, _options.SiteUrl, listName, Quote(listName));
+        if (_templates.Count >= MaxTemplates)
+        {
+            _templates.Clear();
+        }
+
+        _templates[send.Id] = template;
+        return template;
     }
 
     /// <summary>Stable per delivery, and naming no one: <c>d123.s45@example.org</c>.</summary>
@@ -123,15 +159,11 @@ public sealed class DeliveryComposer(
         return $"{site}/confirm/{tokens.Create(SubscriptionService.ConfirmPurpose, subscriber.Id, left, nonce)}";
     }
 
-    private static string Personalise(string body, string unsubscribeUrl, string preferencesUrl) =>
-        body.Replace(Send.UnsubscribeUrlPlaceholder, unsubscribeUrl, StringComparison.Ordinal)
-            .Replace(Send.PreferencesUrlPlaceholder, preferencesUrl, StringComparison.Ordinal);
-
     // RFC 2919's list name is a phrase: quoted when it is ASCII, left bare otherwise so that MimeKit can encode it as
     // an RFC 2047 word (an encoded word may not stand inside quotes).
     private static string Quote(string text) => Ascii.IsValid(text)
         ? "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
         : text.Replace("\"", "", StringComparison.Ordinal);
 
-    private static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..];
+    internal static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..];
 }
