@@ -255,46 +255,64 @@ public sealed partial class DeliveryDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var composer = scope.ServiceProvider.GetRequiredService<DeliveryComposer>();
-        // After a stop no new message is started: what is queued is handed back, what is in flight finishes.
-        while (!stopping.IsCancellationRequested && await work.WaitToReadAsync(CancellationToken.None))
+        // The recording of this sender's last outcome. The next message is composed and sent while it commits, but its
+        // end is held back until it has (HeldEnd): never two accepted messages without a durable outcome per sender.
+        var previous = Task.CompletedTask;
+        try
         {
-            if (stopping.IsCancellationRequested || !work.TryRead(out var item))
+            // After a stop no new message is started: what is queued is handed back, what is in flight finishes.
+            while (!stopping.IsCancellationRequested && await work.WaitToReadAsync(CancellationToken.None))
             {
-                continue;
-            }
+                if (stopping.IsCancellationRequested || !work.TryRead(out var item))
+                {
+                    continue;
+                }
 
-            DeliveryOutcome outcome;
-            try
-            {
-                outcome = await DeliverAsync(item, composer, hardStop);
-            }
-            catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
-            {
-                // The drain ran out: this message's outcome is not known; its lease will lapse and it is retried.
-                return;
-            }
+                DeliveryOutcome outcome;
+                try
+                {
+                    outcome = await DeliverAsync(item, composer, previous, hardStop);
+                }
+                catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
+                {
+                    // The drain ran out: this message's outcome is not known; its lease will lapse and it is retried.
+                    Interlocked.Decrement(ref _inFlight);
+                    return;
+                }
 #pragma warning disable CA1031 // One delivery's unexpected failure must not stop the others; it is recorded and retried.
-            catch (Exception exception)
+                catch (Exception exception)
 #pragma warning restore CA1031
-            {
-                LogDeliveryError(exception, item.Claim.Id);
-                outcome = new DeliveryOutcome(item.Claim.Id, DeliveryState.Deferred, Now + ConnectionRetry, "error: " + exception.GetType().Name, Attempted: false, item.Claim.RetriedUnknown);
-            }
+                {
+                    LogDeliveryError(exception, item.Claim.Id);
+                    outcome = new DeliveryOutcome(item.Claim.Id, DeliveryState.Deferred, Now + ConnectionRetry, "error: " + exception.GetType().Name, Attempted: false, item.Claim.RetriedUnknown);
+                }
 
-            // Wait for the write before the next message: at most one unrecorded message per sender.
-            try
-            {
-                await recorder.RecordAsync(outcome);
+                // A recording that failed stops this sender here (as it always did): the leases of what it holds lapse.
+                await previous;
+                previous = RecordAsync(recorder, outcome, pacer);
             }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-                pacer.Sent();
-            }
+        }
+        finally
+        {
+            await previous;
         }
     }
 
-    private async Task<DeliveryOutcome> DeliverAsync(DeliveryWork item, DeliveryComposer composer, CancellationToken hardStop)
+    private async Task RecordAsync(OutcomeRecorder recorder, DeliveryOutcome outcome, ClaimPacer pacer)
+    {
+        try
+        {
+            await recorder.RecordAsync(outcome);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            pacer.Sent();
+        }
+    }
+
+    /// <param name="previous">The recording of the sender's previous outcome: this message cannot be accepted before it is done.</param>
+    private async Task<DeliveryOutcome> DeliverAsync(DeliveryWork item, DeliveryComposer composer, Task previous, CancellationToken hardStop)
     {
         var claim = item.Claim;
         var eligible = item.Subscriber is { } subscriber && !item.Suppressed
@@ -303,6 +321,11 @@ public sealed partial class DeliveryDispatcher(
         if (message is null)
         {
             return new DeliveryOutcome(claim.Id, DeliveryState.Skipped, null, "not eligible at claim time", Attempted: false, claim.RetriedUnknown);
+        }
+
+        if (!previous.IsCompletedSuccessfully && !HeldEnd.Apply(message.Mime, previous))
+        {
+            await previous;
         }
 
         var result = await transport.SendAsync(message, hardStop);

@@ -1,0 +1,95 @@
+using MimeKit;
+
+namespace Broadsheet.Delivery;
+
+/// <summary>
+/// Holds back the end of a message until a task completes: the last part's content, read asynchronously as MailKit
+/// writes the message data, does not end before it. Everything up to there (the envelope, the headers, nearly all of
+/// the body) goes out at once, but the server cannot accept the message, which needs the final <c>.</c>, until then.
+/// </summary>
+/// <remarks>
+/// The dispatcher passes the recording of the same sender's previous outcome: a sender composes and starts its next
+/// message while that outcome commits, and still never has two accepted messages without a durable outcome, so a crash
+/// repeats at most one message per connection, as when it waited for the commit first. If the recording failed the
+/// message ends with an error instead: the data is cut off, the server discards it, and the sender stops.
+/// Synchronous reads (signing, measuring) are not held.
+/// </remarks>
+public static class HeldEnd
+{
+    /// <summary>Makes the last leaf part of <paramref name="message"/> end only once <paramref name="until"/> has completed.</summary>
+    /// <returns>False when the message has no part whose content could hold it (the caller then waits first).</returns>
+    public static bool Apply(MimeMessage message, Task until)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(until);
+        if (message.BodyParts.LastOrDefault() is not MimePart { Content: MimeContent { Stream: { } stream } content } last)
+        {
+            return false;
+        }
+
+        last.Content = new MimeContent(new HeldStream(stream, until), content.Encoding);
+        return true;
+    }
+
+    private sealed class HeldStream(Stream inner, Task until) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => inner.Position = value;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            if (read == 0 && buffer.Length > 0 && !until.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    await until.WaitAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw new IOException("The previous message's outcome could not be recorded; this one is not finished.", e);
+                }
+            }
+
+            return read;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Broadsheet.Delivery;
+using Broadsheet.Tests.TestKit;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Broadsheet.Tests.Delivery;
+
+/// <summary>
+/// A message whose end is held back goes out up to its last bytes, but the server gets no complete message (so accepts
+/// none) until the task it waits for completes; if that task fails, the message is cut off and never accepted.
+/// </summary>
+public sealed class HeldEndTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static OutgoingMessage Message()
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress("The Ledger", "newsletter@news.example"));
+        mime.To.Add(new MailboxAddress("Reader", "reader@example.org"));
+        mime.Subject = "Held until the last one is written";
+        mime.MessageId = MimeUtils.GenerateMessageId("news.example");
+        mime.Body = new MultipartAlternative
+        {
+            new TextPart("plain") { Text = "Two new reports this fortnight." },
+            new TextPart("html") { Text = "<p>Two new reports <b>this fortnight</b>.</p>" + new string('x', 20_000) },
+        };
+        return new OutgoingMessage(mime, MailboxAddress.Parse("bounces@news.example"), MailboxAddress.Parse("reader@example.org"));
+    }
+
+    [Fact]
+    public async Task The_server_accepts_the_message_only_once_the_task_it_waits_for_has_completed()
+    {
+        await using var server = SmtpTestServer.Start();
+        await using var transport = new SmtpTransport(server.ToSmtpOptions(), TimeProvider.System, NullLogger<SmtpTransport>.Instance);
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = Message();
+        Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+
+        var sending = transport.SendAsync(message, Ct);
+        await Task.Delay(500, Ct);
+        Assert.False(sending.IsCompleted);
+        Assert.Empty(server.Messages);
+
+        recorded.SetResult();
+        var result = await sending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(TransportOutcome.Sent, result.Outcome);
+        var received = Assert.Single(server.Messages);
+        Assert.Equal(message.Mime.HtmlBody, received.Message.HtmlBody);
+        Assert.Equal("Two new reports this fortnight.", received.Message.TextBody);
+
+        // Held or not, the same message is what a signature or a second attempt reads.
+        Assert.Equal(TransportOutcome.Sent, (await transport.SendAsync(message, Ct)).Outcome);
+        Assert.Equal(message.Mime.HtmlBody, server.Messages[1].Message.HtmlBody);
+    }
+
+    [Fact]
+    public async Task A_failed_task_cuts_the_message_off_so_the_server_accepts_nothing()
+    {
+        await using var server = SmtpTestServer.Start();
+        await using var transport = new SmtpTransport(server.ToSmtpOptions(), TimeProvider.System, NullLogger<SmtpTransport>.Instance);
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = Message();
+        Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+
+        var sending = transport.SendAsync(message, Ct);
+        await Task.Delay(200, Ct);
+        recorded.SetException(new InvalidOperationException("the database is gone"));
+        var result = await sending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.NotEqual(TransportOutcome.Sent, result.Outcome);
+        await Task.Delay(200, Ct);
+        Assert.Empty(server.Messages);
+    }
+
+    [Fact]
+    public async Task The_outbox_folder_gets_the_file_only_once_the_task_has_completed()
+    {
+        var folder = Directory.CreateTempSubdirectory("held-end-");
+        try
+        {
+            var transport = new OutboxFolderTransport(folder.FullName, TimeProvider.System);
+            var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var message = Message();
+            Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+
+            var sending = transport.SendAsync(message, Ct);
+            await Task.Delay(300, Ct);
+            Assert.Empty(transport.List());
+            recorded.SetResult();
+            Assert.Equal(TransportOutcome.Sent, (await sending.WaitAsync(TimeSpan.FromSeconds(10), Ct)).Outcome);
+            Assert.Single(transport.List());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
