@@ -12,8 +12,6 @@ using Npgsql;
 using NpgsqlTypes;
 using SQLitePCL;
 using HashKey = (ulong High, ulong Low);
-using ImportChunk = (System.Collections.Generic.List<(byte[] Email, byte[] Index, byte[]? Name, int Languages)> Rows, long RowsRead, long Bytes);
-using ImportRow = (byte[] Email, byte[] Index, byte[]? Name, int Languages);
 using ProcessedRow = (long Line, string? Reason, byte[]? Index, byte[]? SuppressionHash, byte[]? Email, byte[]? Name, int Languages);
 using RawRow = (long Line, string? Problem, int FieldCount, string Email, string Name, string Language, string Status);
 
@@ -33,11 +31,18 @@ namespace Broadsheet.Subscribers;
 /// </remarks>
 public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector protector, TimeProvider time, ILogger<SubscriberImporter> logger)
 {
+    private readonly ImportChunk.Pool _chunks = new();
+
     /// <summary>
-    /// Rows handed from the validating side to the database writer at a time. Small on purpose: rows waiting in
-    /// the pipeline outlive young-generation collections and get promoted, so a short pipeline keeps the heap small.
+    /// Rows handed from the validating side to the database writer at a time, packed into one reused buffer
+    /// (<see cref="ImportChunk"/>), so rows waiting in the pipeline are not objects the collector has to promote.
     /// </summary>
     public const int ChunkSize = 1_000;
+
+    // Chunks the validating side may run ahead of the database writer. A few let validation run on while the
+    // database is busy; 16 on SQLite (to validate through a commit) measured no faster and only added memory, and
+    // the PostgreSQL writer gathers a whole batch itself while two others are written.
+    private const int ChunksAhead = 4;
 
     /// <summary>The same limit the signup form applies.</summary>
     public const int MaxNameLength = 100;
@@ -85,15 +90,10 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         WHERE "Id" > $before
         """;
 
-    // PostgreSQL: binary COPY into a session-private staging table is the fastest way in, and the one statement
-    // below moves a chunk from it into subscribers and writes the consents from RETURNING, which lists only the
-    // rows actually inserted (conflicts return nothing). ON COMMIT DELETE ROWS empties the stage per chunk.
-    private const string PostgresCreateStage = """
-        DROP TABLE IF EXISTS pg_temp.subscriber_import;
-        CREATE TEMP TABLE subscriber_import (email bytea NOT NULL, email_index bytea NOT NULL, name bytea, languages integer NOT NULL)
-            ON COMMIT DELETE ROWS;
-        """;
-
+    // PostgreSQL (see SubscriberImporter.Postgres.cs): rows that might already be there go through binary COPY into
+    // a session-private staging table and the one statement below, which moves them into subscribers and writes the
+    // consents from RETURNING, listing only the rows actually inserted (conflicts return nothing). ON COMMIT DELETE
+    // ROWS empties the stage per transaction.
     private const string PostgresCopyIntoStage = "COPY subscriber_import (email, email_index, name, languages) FROM STDIN (FORMAT BINARY)";
 
     private const string PostgresInsertFromStage = """
@@ -108,14 +108,18 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         FROM inserted
         """;
 
-    // Rows per transaction: a few large statements rather than many small ones; the stage never holds more.
-    private const int PostgresRowsPerTransaction = 50_000;
+    // Rows per transaction: a few large statements rather than many small ones. Two transactions are in flight at
+    // a time (one per writing connection) and a third batch is being gathered, so this also bounds the memory.
+    private const int PostgresRowsPerTransaction = 10_000;
 
     // The import is idempotent, so a crash that loses its last commits loses nothing a re-run does not restore;
     // not waiting for each commit's WAL flush is safe (never corrupting) and takes the flush off the critical path.
     private const string PostgresRelaxCommit = "SET LOCAL synchronous_commit = off";
 
     private const string PostgresDropStage = "DROP TABLE IF EXISTS pg_temp.subscriber_import";
+
+    // Both providers.
+    private const string SelectSuppressionHashes = """SELECT "AddressHash" FROM suppressions""";
 
     // ---------------------------------------------------------------------------------------------------------
 
@@ -246,15 +250,20 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
 
         var now = time.GetUtcNow().UtcDateTime;
         var source = Truncate("cli-import:" + Path.GetFileName(file.Path), MaxSourceLength);
-        var suppressions = await LoadSuppressionsAsync(cancellationToken);
         var reportTemp = file.ReportPath + ".part";
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // A few chunks of slack let validation run on while the database is busy with a commit; more would
-            // only hold rows long enough to be promoted out of the young generation.
-            var chunks = Channel.CreateBounded<ImportChunk>(new BoundedChannelOptions(4)
+            var connection = db.Database.GetDbConnection();
+            var suppressions = await LoadSuppressionsAsync(connection, cancellationToken);
+            var existing = connection is NpgsqlConnection npgsql ? await LoadExistingIndexesAsync(npgsql, cancellationToken) : null;
+            if (BeforeWriting is { } beforeWriting)
+            {
+                await beforeWriting(cancellationToken);
+            }
+
+            var chunks = Channel.CreateBounded<ImportChunk>(new BoundedChannelOptions(ChunksAhead)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -266,10 +275,9 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
             (long Sent, long Inserted) written;
             try
             {
-                var connection = db.Database.GetDbConnection();
                 written = connection is NpgsqlConnection postgres
-                    ? await WritePostgresAsync(postgres, chunks.Reader, now, source, file.Length, progress, stop.Token)
-                    : await WriteSqliteAsync((SqliteConnection)connection, chunks.Reader, now, source, file.Length, progress, stop.Token);
+                    ? await WritePostgresAsync(postgres, existing!, _chunks, chunks.Reader, now, source, file.Length, progress, stop.Token)
+                    : await WriteSqliteAsync((SqliteConnection)connection, _chunks, chunks.Reader, now, source, file.Length, progress, stop.Token);
             }
             catch
             {
@@ -295,6 +303,12 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         }
     }
 
+    /// <summary>
+    /// For tests: runs after the importer has read what it needs from the database (suppressions, the addresses
+    /// already there) and before it writes, e.g. to sign somebody up "concurrently".
+    /// </summary>
+    internal Func<CancellationToken, Task>? BeforeWriting { get; set; }
+
     /// <summary>The words for why an address was refused, as the report gives them, e.g. <c>invalid address: syntax</c>.</summary>
     public static string Reason(EmailAddressError error) => "invalid address: " + error switch
     {
@@ -307,13 +321,18 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         _ => error.ToString().ToLowerInvariant(),
     };
 
-    private async Task<HashSet<HashKey>> LoadSuppressionsAsync(CancellationToken cancellationToken)
+    private static async Task<HashSet<HashKey>> LoadSuppressionsAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
     {
         // Loaded once, up front: a set lookup per row instead of a query per row. Keyed by the hash's first 128
         // bits, like the de-duplication below: value equality on a struct, and no chance collision in practice.
+        // Plain SQL on the open connection, like the rest of the import (no EF query to compile at start-up).
         var set = new HashSet<HashKey>();
-        await foreach (var hash in db.Suppressions.AsNoTracking().Select(s => s.AddressHash).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await using var command = connection.CreateCommand();
+        command.CommandText = SelectSuppressionHashes;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
+            var hash = reader.GetFieldValue<byte[]>(0);
             if (hash.Length >= 16)
             {
                 set.Add(KeyOf(hash));
@@ -349,12 +368,12 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
             // De-duplicated by blind index: it is a function of the normalised address alone, so two rows share
             // it exactly when they share the normalised address. Its first 128 bits are kept, not the address:
             // 16 bytes a row, and an HMAC truncated to 128 bits does not collide by chance in any real list.
-            // Sized once from the line count: growing it would leave each outgrown array on the large-object heap.
-            var seen = new HashSet<HashKey>((int)Math.Min(file.Lines, Array.MaxLength / 2));
+            // Sized once from the line count (an upper bound on the rows), so it never has to grow.
+            var seen = new BlindIndexSet(file.Lines);
             await using var report = CreateReport(reportPath);
             await report.WriteAsync("line,reason\r\n");
 
-            var chunk = new List<ImportRow>(ChunkSize);
+            var chunk = _chunks.Rent();
             await foreach (var pending in batches.Reader.ReadAllAsync(cancellationToken))
             {
                 var (processed, bytes) = await pending;
@@ -383,18 +402,22 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
                         continue;
                     }
 
-                    chunk.Add((row.Email!, row.Index!, row.Name, row.Languages));
+                    chunk.Add(row.Email, row.Index, row.Name, row.Languages);
                     if (chunk.Count == ChunkSize)
                     {
-                        await output.WriteAsync((chunk, rows, bytes), cancellationToken);
-                        chunk = new List<ImportRow>(ChunkSize);
+                        chunk.RowsRead = rows;
+                        chunk.Bytes = bytes;
+                        await output.WriteAsync(chunk, cancellationToken);
+                        chunk = _chunks.Rent();
                     }
                 }
             }
 
             if (chunk.Count > 0)
             {
-                await output.WriteAsync((chunk, rows, file.Length), cancellationToken);
+                chunk.RowsRead = rows;
+                chunk.Bytes = file.Length;
+                await output.WriteAsync(chunk, cancellationToken);
             }
 
             await reading;
@@ -558,6 +581,7 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
 
     private static async Task<(long Sent, long Inserted)> WriteSqliteAsync(
         SqliteConnection connection,
+        ImportChunk.Pool chunkPool,
         ChannelReader<ImportChunk> chunks,
         DateTime now,
         string source,
@@ -600,11 +624,13 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
                     before.Value = (long)(await largestId.ExecuteScalarAsync(cancellationToken))!;
                 }
 
-                foreach (var row in chunk.Rows)
+                for (var offset = 0; offset < chunk.Length;)
                 {
+                    var row = chunk.At(offset);
+                    offset = row.Next;
                     Check(handle, raw.sqlite3_bind_blob(insert, 1, row.Email));
                     Check(handle, raw.sqlite3_bind_blob(insert, 2, row.Index));
-                    Check(handle, row.Name is null ? raw.sqlite3_bind_null(insert, 3) : raw.sqlite3_bind_blob(insert, 3, row.Name));
+                    Check(handle, row.HasName ? raw.sqlite3_bind_blob(insert, 3, row.Name) : raw.sqlite3_bind_null(insert, 3));
                     Check(handle, raw.sqlite3_bind_int(insert, 4, row.Languages));
                     var status = raw.sqlite3_step(insert);
                     raw.sqlite3_reset(insert);
@@ -617,8 +643,9 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
                     transactionInserted += raw.sqlite3_changes(handle);
                 }
 
-                transactionRows += chunk.Rows.Count;
+                transactionRows += chunk.Count;
                 reached = new SubscriberImportProgress(chunk.RowsRead, chunk.Bytes, totalBytes);
+                chunkPool.Return(chunk);
                 if (transactionRows >= SqliteRowsPerTransaction)
                 {
                     await CommitAsync();
@@ -671,89 +698,6 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         }
     }
 
-
-    private static async Task<(long Sent, long Inserted)> WritePostgresAsync(
-        NpgsqlConnection connection,
-        ChannelReader<ImportChunk> chunks,
-        DateTime now,
-        string source,
-        long totalBytes,
-        IProgress<SubscriberImportProgress>? progress,
-        CancellationToken cancellationToken)
-    {
-        await using (var create = new NpgsqlCommand(PostgresCreateStage, connection))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        try
-        {
-            await using var relaxCommit = new NpgsqlCommand(PostgresRelaxCommit, connection);
-            await using var insert = new NpgsqlCommand(PostgresInsertFromStage, connection);
-            insert.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.TimestampTz) { TypedValue = now });
-            insert.Parameters.Add(new NpgsqlParameter<string>("source", NpgsqlDbType.Varchar) { TypedValue = source });
-
-            long sent = 0, inserted = 0;
-            while (await chunks.WaitToReadAsync(cancellationToken))
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                relaxCommit.Transaction = insert.Transaction = transaction;
-                await relaxCommit.ExecuteNonQueryAsync(cancellationToken);
-
-                long rows = 0;
-                SubscriberImportProgress reached = default;
-                await using (var copy = await connection.BeginBinaryImportAsync(PostgresCopyIntoStage, cancellationToken))
-                {
-                    // The COPY stays open while the validating side catches up, so a transaction is always a full
-                    // group of rows (or the file's last rows), never whatever happened to be queued.
-                    while (rows < PostgresRowsPerTransaction && await chunks.WaitToReadAsync(cancellationToken))
-                    {
-                        while (rows < PostgresRowsPerTransaction && chunks.TryRead(out var chunk))
-                        {
-                            foreach (var row in chunk.Rows)
-                            {
-                                await copy.StartRowAsync(cancellationToken);
-                                await copy.WriteAsync(row.Email, NpgsqlDbType.Bytea, cancellationToken);
-                                await copy.WriteAsync(row.Index, NpgsqlDbType.Bytea, cancellationToken);
-                                if (row.Name is null)
-                                {
-                                    await copy.WriteNullAsync(cancellationToken);
-                                }
-                                else
-                                {
-                                    await copy.WriteAsync(row.Name, NpgsqlDbType.Bytea, cancellationToken);
-                                }
-
-                                await copy.WriteAsync(row.Languages, NpgsqlDbType.Integer, cancellationToken);
-                            }
-
-                            rows += chunk.Rows.Count;
-                            reached = new SubscriberImportProgress(chunk.RowsRead, chunk.Bytes, totalBytes);
-                        }
-                    }
-
-                    await copy.CompleteAsync(cancellationToken);
-                }
-
-                // The statement's count is the consents written, one per subscriber actually inserted.
-                var transactionInserted = await insert.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                sent += rows;
-                inserted += transactionInserted;
-                progress?.Report(reached);
-            }
-
-            return (sent, inserted);
-        }
-        finally
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                await using var drop = new NpgsqlCommand(PostgresDropStage, connection);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-        }
-    }
 
     /// <returns>The number of line breaks (LF or lone CR, roughly), for sizing.</returns>
     private static long CheckEncoding(string path, FileStream stream)
@@ -959,7 +903,7 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
 
     // Two ulongs rather than a UInt128: the same 128 bits, but without UInt128's 16-byte alignment a set entry
     // takes 24 bytes instead of 32, a quarter less memory for the de-duplication set.
-    private static HashKey KeyOf(byte[] hash) => (BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt64LittleEndian(hash.AsSpan(8)));
+    private static HashKey KeyOf(ReadOnlySpan<byte> hash) => (BinaryPrimitives.ReadUInt64LittleEndian(hash), BinaryPrimitives.ReadUInt64LittleEndian(hash[8..]));
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 

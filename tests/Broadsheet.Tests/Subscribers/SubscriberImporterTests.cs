@@ -283,6 +283,137 @@ public sealed class SubscriberImporterTests
         Assert.Empty(Outbox.Messages(services.Environment));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_signup_landing_while_the_import_runs_is_left_alone_and_the_rest_of_its_batch_is_imported(DatabaseProvider provider)
+    {
+        // On PostgreSQL the importer reads the addresses already there, then COPies rows that cannot conflict
+        // straight into the table; a signup after that read makes the COPY hit the unique blind index, and the
+        // batch must be redone, not lost or half-written. On SQLite the same race goes through ON CONFLICT.
+        await using var services = await TestServices.CreateAsync(provider);
+        var csv = Path.Combine(services.Environment.DataDirectory, "race.csv");
+        await using (var writer = new StreamWriter(csv))
+        {
+            await writer.WriteLineAsync("email,name");
+            for (var i = 0; i < 3_000; i++)
+            {
+                await writer.WriteLineAsync($"racer{i}@example.net,Racer {i}");
+            }
+        }
+
+        var result = await services.InScopeAsync(async sp =>
+        {
+            var importer = ActivatorUtilities.CreateInstance<SubscriberImporter>(sp);
+            importer.BeforeWriting = ct => services.InScopeAsync(other => other.GetRequiredService<SubscriptionService>().SignupAsync(
+                new SignupRequest { Email = "Racer1500@EXAMPLE.net".ToLowerInvariant(), PageLanguage = "ar", Source = "form" }, ct));
+            return await importer.ImportAsync(SubscriberImporter.Inspect(csv), NewsletterLanguages.English, progress: null, Ct);
+        });
+
+        Assert.Equal((2_999L, 1L, 0L, 0L), (result.Imported, result.AlreadySubscribed, result.DuplicatesInFile, result.Rejected));
+        var (subscribers, imported, importedFor, raced) = await services.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            var index = sp.GetRequiredService<AddressProtector>().BlindIndex("racer1500@example.net");
+            var racer = await db.Subscribers.AsNoTracking().SingleAsync(s => s.EmailIndex == index, Ct);
+            return (
+                await db.Subscribers.CountAsync(Ct),
+                await db.Consents.CountAsync(c => c.Source == "cli-import:race.csv", Ct),
+                await db.Consents.Where(c => c.Source == "cli-import:race.csv").Select(c => c.SubscriberId).Distinct().CountAsync(Ct),
+                (racer.Status, await db.Consents.Where(c => c.SubscriberId == racer.Id).Select(c => c.Source).ToListAsync(Ct)));
+        });
+
+        Assert.Equal((3_000, 2_999, 2_999), (subscribers, imported, importedFor));
+        // The signup's own row and history, untouched by the import.
+        Assert.Equal(SubscriberStatus.Pending, raced.Status);
+        Assert.Equal(["form"], raced.Item2);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task A_second_run_of_a_large_file_changes_nothing_and_the_database_keeps_no_address_in_clear(DatabaseProvider provider)
+    {
+        await using var services = await TestServices.CreateAsync(provider);
+        var csv = Path.Combine(services.Environment.DataDirectory, "twice.csv");
+        await using (var writer = new StreamWriter(csv))
+        {
+            await writer.WriteLineAsync("email,name,language");
+            for (var i = 0; i < 60_000; i++)
+            {
+                await writer.WriteLineAsync($"twice{i}@example.org,Name {i},{(i % 2 == 0 ? "ar" : "en")}");
+            }
+        }
+
+        var first = await ImportAsync(services, csv, NewsletterLanguages.English);
+        var second = await ImportAsync(services, csv, NewsletterLanguages.English);
+
+        Assert.Equal((60_000L, 0L), (first.Imported, first.AlreadySubscribed));
+        Assert.Equal((0L, 60_000L), (second.Imported, second.AlreadySubscribed));
+        var (subscribers, consents, sample) = await services.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            return (await db.Subscribers.CountAsync(Ct), await db.Consents.CountAsync(Ct),
+                await db.Subscribers.AsNoTracking().OrderBy(s => s.Id).Skip(31_234).FirstAsync(Ct));
+        });
+        Assert.Equal((60_000, 60_000), (subscribers, consents));
+
+        var protector = services.Scope().ServiceProvider.GetRequiredService<AddressProtector>();
+        var address = protector.Decrypt(sample.EmailEncrypted);
+        Assert.StartsWith("twice", address, StringComparison.Ordinal);
+        Assert.Equal(protector.BlindIndex(address), sample.EmailIndex);
+        Assert.Equal("Name " + address["twice".Length..address.IndexOf('@', StringComparison.Ordinal)], protector.Decrypt(sample.NameEncrypted!));
+    }
+
+    [Fact]
+    public void The_deduplication_set_and_the_existing_address_filter_never_forget_a_key()
+    {
+        var random = new Random(7);
+        var keys = Enumerable.Range(0, 50_000).Select(_ => ((ulong)random.NextInt64(), (ulong)random.NextInt64())).Append((0UL, 0UL)).ToList();
+
+        // Sized for fewer keys than it gets, so it has to grow on the way.
+        var set = new BlindIndexSet(1_000);
+        Assert.All(keys, k => Assert.True(set.Add(k)));
+        Assert.All(keys, k => Assert.False(set.Add(k)));
+        Assert.Equal(keys.Count, set.Count);
+
+        var filter = new BlindIndexFilter(keys.Count);
+        Assert.False(filter.MightContain(keys[0]));
+        keys.ForEach(filter.Add);
+        Assert.All(keys, k => Assert.True(filter.MightContain(k)));
+        var falsePositives = Enumerable.Range(0, 50_000).Count(_ => filter.MightContain(((ulong)random.NextInt64(), (ulong)random.NextInt64())));
+        Assert.InRange(falsePositives, 0, 1_000);
+    }
+
+    [Fact]
+    public void A_packed_chunk_gives_back_every_row_as_it_was_added_and_grows_for_long_names()
+    {
+        var pool = new ImportChunk.Pool();
+        var chunk = pool.Rent();
+        var rows = Enumerable.Range(0, SubscriberImporter.ChunkSize).Select(i => (
+            Email: Enumerable.Repeat((byte)i, 30 + (i % 200)).ToArray(),
+            Index: Enumerable.Repeat((byte)(i * 7), 16).ToArray(),
+            Name: i % 3 == 0 ? null : Enumerable.Repeat((byte)(i + 1), 400).ToArray(),
+            Languages: 1 + (i % 3))).ToList();
+        rows.ForEach(r => chunk.Add(r.Email, r.Index, r.Name, r.Languages));
+
+        Assert.Equal(rows.Count, chunk.Count);
+        var offset = 0;
+        foreach (var expected in rows)
+        {
+            var row = chunk.At(offset);
+            Assert.Equal(expected.Email, row.Email.ToArray());
+            Assert.Equal(expected.Index, row.Index.ToArray());
+            Assert.Equal(expected.Name is not null, row.HasName);
+            Assert.Equal(expected.Name ?? [], row.Name.ToArray());
+            Assert.Equal(expected.Languages, row.Languages);
+            offset = row.Next;
+        }
+
+        Assert.Equal(chunk.Length, offset);
+        pool.Return(chunk);
+        Assert.Same(chunk, pool.Rent());
+        Assert.Equal((0, 0), (chunk.Count, chunk.Length));
+    }
+
     private static Task<SubscriberImportResult> ImportAsync(TestServices services, string path, NewsletterLanguages languages) =>
         services.InScopeAsync(sp => ActivatorUtilities.CreateInstance<SubscriberImporter>(sp)
             .ImportAsync(SubscriberImporter.Inspect(path), languages, progress: null, Ct));
