@@ -29,14 +29,24 @@ public sealed class HeldEndTests
         return new OutgoingMessage(mime, MailboxAddress.Parse("bounces@news.example"), MailboxAddress.Parse("reader@example.org"));
     }
 
+    /// <summary>A message whose end waits for <c>Recorded</c>.</summary>
+    private static (OutgoingMessage Message, TaskCompletionSource Recorded) Held()
+    {
+        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = Message();
+        Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+        return (message, recorded);
+    }
+
+    private static SmtpTransport Transport(SmtpTestServer server) =>
+        new(server.ToSmtpOptions(), TimeProvider.System, NullLogger<SmtpTransport>.Instance);
+
     [Fact]
     public async Task The_server_accepts_the_message_only_once_the_task_it_waits_for_has_completed()
     {
         await using var server = SmtpTestServer.Start();
-        await using var transport = new SmtpTransport(server.ToSmtpOptions(), TimeProvider.System, NullLogger<SmtpTransport>.Instance);
-        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var message = Message();
-        Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+        await using var transport = Transport(server);
+        var (message, recorded) = Held();
 
         var sending = transport.SendAsync(message, Ct);
         await Task.Delay(500, Ct);
@@ -59,10 +69,8 @@ public sealed class HeldEndTests
     public async Task A_failed_task_cuts_the_message_off_so_the_server_accepts_nothing()
     {
         await using var server = SmtpTestServer.Start();
-        await using var transport = new SmtpTransport(server.ToSmtpOptions(), TimeProvider.System, NullLogger<SmtpTransport>.Instance);
-        var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var message = Message();
-        Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+        await using var transport = Transport(server);
+        var (message, recorded) = Held();
 
         var sending = transport.SendAsync(message, Ct);
         await Task.Delay(200, Ct);
@@ -81,9 +89,7 @@ public sealed class HeldEndTests
         try
         {
             var transport = new OutboxFolderTransport(folder.FullName, TimeProvider.System);
-            var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var message = Message();
-            Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
+            var (message, recorded) = Held();
 
             var sending = transport.SendAsync(message, Ct);
             await Task.Delay(300, Ct);
