@@ -201,17 +201,12 @@ public sealed class SubscriberImporterTests
     public async Task A_list_larger_than_one_transaction_gets_exactly_one_consent_per_new_subscriber(DatabaseProvider provider)
     {
         await using var services = await TestServices.CreateAsync(provider);
-        var csv = Path.Combine(services.Environment.DataDirectory, "large.csv");
-        await using (var writer = new StreamWriter(csv))
+        // Every hundredth row repeats the row before it; a thousand addresses are there already.
+        var csv = await WriteCsvAsync(services, "large.csv", "email,language", 120_000, i =>
         {
-            await writer.WriteLineAsync("email,language");
-            for (var i = 0; i < 120_000; i++)
-            {
-                // Every hundredth row repeats the row before it; a thousand addresses are there already.
-                var n = i % 100 == 99 ? i - 1 : i;
-                await writer.WriteLineAsync($"reader{n}@example.net,{(n % 3 == 0 ? "both" : "")}");
-            }
-        }
+            var n = i % 100 == 99 ? i - 1 : i;
+            return $"reader{n}@example.net,{(n % 3 == 0 ? "both" : "")}";
+        });
 
         await services.InScopeAsync(async sp =>
         {
@@ -291,15 +286,7 @@ public sealed class SubscriberImporterTests
         // straight into the table; a signup after that read makes the COPY hit the unique blind index, and the
         // batch must be redone, not lost or half-written. On SQLite the same race goes through ON CONFLICT.
         await using var services = await TestServices.CreateAsync(provider);
-        var csv = Path.Combine(services.Environment.DataDirectory, "race.csv");
-        await using (var writer = new StreamWriter(csv))
-        {
-            await writer.WriteLineAsync("email,name");
-            for (var i = 0; i < 3_000; i++)
-            {
-                await writer.WriteLineAsync($"racer{i}@example.net,Racer {i}");
-            }
-        }
+        var csv = await WriteCsvAsync(services, "race.csv", "email,name", 3_000, i => $"racer{i}@example.net,Racer {i}");
 
         var result = await services.InScopeAsync(async sp =>
         {
@@ -333,15 +320,7 @@ public sealed class SubscriberImporterTests
     public async Task A_second_run_of_a_large_file_changes_nothing_and_the_database_keeps_no_address_in_clear(DatabaseProvider provider)
     {
         await using var services = await TestServices.CreateAsync(provider);
-        var csv = Path.Combine(services.Environment.DataDirectory, "twice.csv");
-        await using (var writer = new StreamWriter(csv))
-        {
-            await writer.WriteLineAsync("email,name,language");
-            for (var i = 0; i < 60_000; i++)
-            {
-                await writer.WriteLineAsync($"twice{i}@example.org,Name {i},{(i % 2 == 0 ? "ar" : "en")}");
-            }
-        }
+        var csv = await WriteCsvAsync(services, "twice.csv", "email,name,language", 60_000, i => $"twice{i}@example.org,Name {i},{(i % 2 == 0 ? "ar" : "en")}");
 
         var first = await ImportAsync(services, csv, NewsletterLanguages.English);
         var second = await ImportAsync(services, csv, NewsletterLanguages.English);
@@ -417,4 +396,18 @@ public sealed class SubscriberImporterTests
     private static Task<SubscriberImportResult> ImportAsync(TestServices services, string path, NewsletterLanguages languages) =>
         services.InScopeAsync(sp => ActivatorUtilities.CreateInstance<SubscriberImporter>(sp)
             .ImportAsync(SubscriberImporter.Inspect(path), languages, progress: null, Ct));
+
+    /// <summary>A CSV in the data folder: the header, then <paramref name="rows"/> lines made by <paramref name="row"/>.</summary>
+    private static async Task<string> WriteCsvAsync(TestServices services, string name, string header, int rows, Func<int, string> row)
+    {
+        var csv = Path.Combine(services.Environment.DataDirectory, name);
+        await using var writer = new StreamWriter(csv);
+        await writer.WriteLineAsync(header);
+        for (var i = 0; i < rows; i++)
+        {
+            await writer.WriteLineAsync(row(i));
+        }
+
+        return csv;
+    }
 }
