@@ -125,6 +125,8 @@ public sealed partial class NewsletterAdminTests
         var subscribers = await SubscribersAsync(site, states.Length, NewsletterLanguagesExtensions.Of(edition.Language));
         await using var scope = site.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
+        // One transaction: a sending send with no deliveries yet is a finished one to the host's dispatcher.
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
         var send = new Send
         {
             Kind = SendKind.Edition, Status = SendStatus.Sending, Language = edition.Language, Subject = "An edition", HtmlBody = "<p>x</p>", TextBody = "x",
@@ -138,6 +140,7 @@ public sealed partial class NewsletterAdminTests
         await db.SaveChangesAsync(Ct);
         await db.Editions.Where(e => e.Id == edition.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, EditionStatus.Sending).SetProperty(e => e.SendId, send.Id), Ct);
+        await transaction.CommitAsync(Ct);
         return (send.Id, deliveries.Select(d => d.Id).ToList());
     }
 
