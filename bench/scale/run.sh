@@ -197,8 +197,15 @@ UPTIME_BEFORE=$(uptime)
 
 # --- Send throughput: 1, 2 and 3 sending instances ------------------------------------------------
 
-declare -A BEST_RATE BEST_SECONDS BEST_CLIENTS ALL_RATES
+declare -A BEST_RATE BEST_SECONDS BEST_CLIENTS BEST_CPU ALL_RATES
 CHECKS=()
+TICK=$(getconf CLK_TCK)
+
+# CPU time (user + system, in clock ticks) a process has used so far; 0 once it is gone.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# CPU time the whole machine has been busy so far (user, nice, system, irq, softirq, steal), in clock ticks.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # One send of the campaign to every subscriber, by $1 instances started together against a fresh sink.
 send_run() {
@@ -222,6 +229,10 @@ send_run() {
         --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
     [[ -n $send_id ]] || { log "sends create printed no send number"; exit 1; }
     start=$(now_ms)
+    # CPU from here to the end of the send: each instance's own, and the whole machine's (sink and PostgreSQL too).
+    local before=() busy_before
+    for i in "${!pids[@]}"; do before+=("$(cpu_ticks "${pids[$i]}")"); done
+    busy_before=$(busy_ticks)
     while true; do
         status=$(pg_sql "SELECT \"Status\" FROM sends WHERE \"Id\" = $send_id")
         if [[ $status == Finished ]]; then break; fi
@@ -238,6 +249,15 @@ send_run() {
         fi
         sleep 0.2
     done
+    local used=0 each=() ticks
+    for i in "${!pids[@]}"; do
+        ticks=$(( $(cpu_ticks "${pids[$i]}") - before[i] ))
+        used=$(( used + ticks ))
+        each+=("$(( ticks * 1000000 / TICK / RECIPIENTS ))")
+    done
+    # Microseconds of CPU per message: all instances together (and each one's share), then the whole machine.
+    local cpu_instances=$(( used * 1000000 / TICK / RECIPIENTS )) cpu_machine=$(( ($(busy_ticks) - busy_before) * 1000000 / TICK / RECIPIENTS ))
+    local cpu="$cpu_instances ($(IFS=/; echo "${each[*]}")) / $cpu_machine"
     for i in "${!pids[@]}"; do
         stop_pid "${pids[$i]}"
     done
@@ -255,9 +275,9 @@ send_run() {
     fi
     ALL_RATES[$n]+="$SINK_RATE "
     if (( SINK_RATE > ${BEST_RATE[$n]:-0} )); then
-        BEST_RATE[$n]=$SINK_RATE BEST_SECONDS[$n]=$SINK_SECONDS BEST_CLIENTS[$n]=$SINK_CLIENTS
+        BEST_RATE[$n]=$SINK_RATE BEST_SECONDS[$n]=$SINK_SECONDS BEST_CLIENTS[$n]=$SINK_CLIENTS BEST_CPU[$n]=$cpu
     fi
-    log "  $n instance(s), round $round: $SINK_RATE msgs/s at the sink, $SINK_ACCEPTED accepted, by instance: $SINK_CLIENTS"
+    log "  $n instance(s), round $round: $SINK_RATE msgs/s at the sink, $SINK_ACCEPTED accepted, by instance: $SINK_CLIENTS; CPU µs a message, instances (each) / machine: $cpu"
 }
 
 for round in $(seq 1 "$SEND_ROUNDS"); do
@@ -390,12 +410,14 @@ section="$WORK/section.md"
     echo "\`Broadsheet__Mail__Smtp__LocalDomain=instance-I.bench.test\` (so the sink counts each one's share), then \`sends create"
     echo "--lang en\` with \`bench/send/campaign.html\` and \`campaign.txt\` once all are ready; the run ends when the send is"
     echo "Finished. msgs/s is the sink's: messages accepted, less one, over the time from the first to the last. The counts"
-    echo "take turns (1, 2, 3, 1, 2, 3 …) for $SEND_ROUNDS round(s); the table shows each count's best round."
+    echo "take turns (1, 2, 3, 1, 2, 3 …) for $SEND_ROUNDS round(s); the table shows each count's best round. CPU per message:"
+    echo "user + system time from \`sends create\` to Finished, over the recipients, in µs: all sending instances together"
+    echo "(from \`/proc/PID/stat\`; each one's in brackets), then the whole machine (\`/proc/stat\`: the sink and PostgreSQL too)."
     echo
-    echo '| sending instances | msgs/s (sink) | × one instance | first → last | messages by instance | all rounds, msgs/s |'
-    echo '|---:|---:|---:|---:|---|---|'
+    echo '| sending instances | msgs/s (sink) | × one instance | first → last | messages by instance | CPU µs a message: instances (each) / machine | all rounds, msgs/s |'
+    echo '|---:|---:|---:|---:|---|---|---|'
     for n in 1 2 3; do
-        echo "| $n | **${BEST_RATE[$n]}** | $(ratio "${BEST_RATE[$n]}" "${BEST_RATE[1]}") | ${BEST_SECONDS[$n]} s | $(shares "${BEST_CLIENTS[$n]}") | ${ALL_RATES[$n]% } |"
+        echo "| $n | **${BEST_RATE[$n]}** | $(ratio "${BEST_RATE[$n]}" "${BEST_RATE[1]}") | ${BEST_SECONDS[$n]} s | $(shares "${BEST_CLIENTS[$n]}") | ${BEST_CPU[$n]} | ${ALL_RATES[$n]% } |"
     done
     echo
     echo "### Article page throughput: one instance, two instances"
