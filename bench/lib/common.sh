@@ -30,3 +30,57 @@ bench_cleanup() {
     fi
     rm -rf "$WORK"
 }
+
+# Forgets the pid once it is reaped, so the exit trap can never signal a later process that reuses it.
+forget_pid() {
+    local pid=$1 kept=() p
+    for p in "${PIDS[@]}"; do
+        if [[ $p != "$pid" ]]; then kept+=("$p"); fi
+    done
+    PIDS=("${kept[@]}")
+}
+
+# SIGTERM, as a service manager stops a process (it finishes what is in flight), then reaps it.
+stop_pid() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    forget_pid "$1"
+}
+
+# The value of key=value in a line of figures.
+field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+# Starts an SMTP sink (the command after the log file) that prints "listening on PORT" and, when stopped, a line of
+# figures "accepted=… first_to_last_s=… rate=… [connections=…] [clients=…]"; sets SINK_PID, SINK_PORT and SINK_LOG.
+sink_start() {
+    SINK_LOG=$1
+    shift
+    # Made before the sink starts, so the first look for its port never races the sink's own redirection.
+    : >"$SINK_LOG"
+    "$@" </dev/null >"$SINK_LOG" 2>&1 &
+    SINK_PID=$!
+    PIDS+=("$SINK_PID")
+    local waited=0
+    SINK_PORT=''
+    while [[ -z $SINK_PORT ]]; do
+        SINK_PORT=$(awk '$1 == "listening" { print $3; exit }' "$SINK_LOG")
+        if [[ -n $SINK_PORT ]]; then break; fi
+        if ! kill -0 "$SINK_PID" 2>/dev/null || (( waited > ${START_TIMEOUT_S:-30} * 10 )); then
+            log "the sink ($1) did not start; its log:"
+            cat "$SINK_LOG" >&2
+            exit 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
+# Stops the sink and reads its last figures: SINK_ACCEPTED, SINK_SECONDS, SINK_RATE, SINK_CONNECTIONS, SINK_CLIENTS.
+sink_stop() {
+    stop_pid "$SINK_PID"
+    local line
+    line=$(grep '^accepted=' "$SINK_LOG" | tail -1)
+    [[ -n $line ]] || { log "the sink printed no figures; its log:"; cat "$SINK_LOG" >&2; exit 1; }
+    SINK_ACCEPTED=$(field accepted "$line") SINK_SECONDS=$(field first_to_last_s "$line") SINK_RATE=$(field rate "$line")
+    SINK_CONNECTIONS=$(field connections "$line") SINK_CLIENTS=$(field clients "$line")
+}

@@ -44,26 +44,8 @@ bench_start scale
 
 bench_extra_cleanup() { pg_cleanup; }
 
-# Forgets the pid once it is reaped, so the exit trap can never signal a later process that reuses it.
-forget_pid() {
-    local pid=$1 kept=() p
-    for p in "${PIDS[@]}"; do
-        if [[ $p != "$pid" ]]; then kept+=("$p"); fi
-    done
-    PIDS=("${kept[@]}")
-}
-
-# SIGTERM, as a service manager stops an instance (it finishes what is in flight), then reaps it.
-stop_pid() {
-    kill -TERM "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    forget_pid "$1"
-}
-
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# The value of key=value in a line of figures.
-field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # --- Build ----------------------------------------------------------------------------------------
 
@@ -88,37 +70,8 @@ SINK="$WORK/sink/Sink"
 
 # --- The sink -------------------------------------------------------------------------------------
 
-# Starts the test kit's SMTP server; sets SINK_PID, SINK_PORT and SINK_LOG.
-start_sink() {
-    SINK_LOG="$WORK/$1.sink.log"
-    : >"$SINK_LOG"
-    "$SINK" </dev/null >"$SINK_LOG" 2>&1 &
-    SINK_PID=$!
-    PIDS+=("$SINK_PID")
-    local waited=0
-    SINK_PORT=''
-    while [[ -z $SINK_PORT ]]; do
-        SINK_PORT=$(awk '$1 == "listening" { print $3; exit }' "$SINK_LOG")
-        if [[ -n $SINK_PORT ]]; then break; fi
-        if ! kill -0 "$SINK_PID" 2>/dev/null || (( waited > START_TIMEOUT_S * 10 )); then
-            log "the sink did not start; its log:"
-            cat "$SINK_LOG" >&2
-            exit 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-}
-
-# Stops the sink and reads its figures: SINK_ACCEPTED, SINK_SECONDS, SINK_RATE, SINK_CLIENTS (name:count,…).
-stop_sink() {
-    stop_pid "$SINK_PID"
-    local line
-    line=$(grep '^accepted=' "$SINK_LOG" | tail -1)
-    [[ -n $line ]] || { log "the sink printed no figures; its log:"; cat "$SINK_LOG" >&2; exit 1; }
-    SINK_ACCEPTED=$(field accepted "$line") SINK_SECONDS=$(field first_to_last_s "$line")
-    SINK_RATE=$(field rate "$line") SINK_CLIENTS=$(field clients "$line")
-}
+# The test kit's SMTP server, with a log of its own.
+start_sink() { sink_start "$WORK/$1.sink.log" "$SINK"; }
 
 # --- Instances ------------------------------------------------------------------------------------
 
@@ -261,7 +214,7 @@ send_run() {
     for i in "${!pids[@]}"; do
         stop_pid "${pids[$i]}"
     done
-    stop_sink
+    sink_stop
 
     local sent
     sent=$(pg_sql "SELECT count(*) FROM deliveries WHERE \"SendId\" = $send_id AND \"State\" = 'Sent'")

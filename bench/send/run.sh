@@ -55,58 +55,18 @@ bench_start send
 
 
 
-# Forgets the pid once it is reaped, so the exit trap can never signal a later process that reuses it.
-forget_pid() {
-    local pid=$1 kept=() p
-    for p in "${PIDS[@]}"; do
-        if [[ $p != "$pid" ]]; then kept+=("$p"); fi
-    done
-    PIDS=("${kept[@]}")
-}
-
 # --- Sinks ----------------------------------------------------------------------------------------
 
 # Starts a sink (ours or npm) with a log of its own; sets SINK_PID, SINK_PORT and SINK_LOG.
 start_sink() {
     local kind=$1 name=$2
-    SINK_LOG="$WORK/$name.sink.log"
-    # Made before the sink starts, so the first look for its port never races the sink's own redirection.
-    : >"$SINK_LOG"
     case $kind in
-        ours) "$SINK" </dev/null >"$SINK_LOG" 2>&1 & ;;
-        npm) node "$WORK/npm/smtp-sink.mjs" 0 </dev/null >"$SINK_LOG" 2>&1 & ;;
+        ours) sink_start "$WORK/$name.sink.log" "$SINK" ;;
+        npm) sink_start "$WORK/$name.sink.log" node "$WORK/npm/smtp-sink.mjs" 0 ;;
     esac
-    SINK_PID=$!
-    PIDS+=("$SINK_PID")
-    local waited=0
-    SINK_PORT=''
-    while [[ -z $SINK_PORT ]]; do
-        SINK_PORT=$(awk '$1 == "listening" { print $3; exit }' "$SINK_LOG")
-        if [[ -n $SINK_PORT ]]; then break; fi
-        if ! kill -0 "$SINK_PID" 2>/dev/null || (( waited > START_TIMEOUT_S * 10 )); then
-            log "the $kind sink did not start; its log:"
-            cat "$SINK_LOG" >&2
-            exit 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
 }
 
-# Stops the sink and reads its last figures: SINK_ACCEPTED, SINK_SECONDS, SINK_RATE, SINK_CONNECTIONS.
-stop_sink() {
-    kill -TERM "$SINK_PID" 2>/dev/null || true
-    wait "$SINK_PID" 2>/dev/null || true
-    forget_pid "$SINK_PID"
-    local line
-    line=$(grep '^accepted=' "$SINK_LOG" | tail -1)
-    [[ -n $line ]] || { log "the sink printed no figures; its log:"; cat "$SINK_LOG" >&2; exit 1; }
-    SINK_ACCEPTED=$(field accepted "$line") SINK_SECONDS=$(field first_to_last_s "$line")
-    SINK_RATE=$(field rate "$line") SINK_CONNECTIONS=$(field connections "$line")
-}
 
-# The value of key=value in a line of figures.
-field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # --- Timing ---------------------------------------------------------------------------------------
 
@@ -265,7 +225,7 @@ for sink in "${SINKS[@]}"; do
     timed "limit-$sink" "$BLASTER" 127.0.0.1 "$SINK_PORT" "$MESSAGE" "$CONNECTIONS" "$RECIPIENTS"
     blaster_line=$(grep '^sent=' "$OUT" | tail -1)
     blaster_rate=$(field rate "$blaster_line")
-    stop_sink
+    sink_stop
     if [[ $SINK_ACCEPTED != "$RECIPIENTS" ]]; then
         CHECKS+=("limit, $sink_label: the sink accepted $SINK_ACCEPTED messages, not $RECIPIENTS")
     fi
@@ -279,7 +239,7 @@ for sink in "${SINKS[@]}"; do
         start_sink "$sink" "nagle-$sink"
         timed "nagle-$sink" "$BLASTER" 127.0.0.1 "$SINK_PORT" "$MESSAGE" "$CONNECTIONS" "$NAGLE_MESSAGES" --mailkit-connect
         blaster_line=$(grep '^sent=' "$OUT" | tail -1)
-        stop_sink
+        sink_stop
         NAGLE_ROW="$sink_label, MailKit's own connect (Nagle on)|$SINK_ACCEPTED|$SINK_SECONDS|$SINK_RATE|$(field rate "$blaster_line")|$WALL_S|$(mb "$RSS_KB")"
         log "  $SINK_RATE msgs/s at the sink"
     fi
@@ -297,7 +257,7 @@ for sink in "${SINKS[@]}"; do
         # Nothing left to send: the same process, configuration and transport doing nothing, for memory.
         timed "$name-idle" "${RUN_ENV[@]}" "$APP" deliver --until-idle
         idle_rss=$RSS_KB
-        stop_sink
+        sink_stop
         "${base_env[@]}" "Broadsheet__DataDirectory=$data" "$APP" sends list >"$WORK/$name.list" 2>/dev/null
         status=$(awk -F'\t' -v id="$(cat "$data.send-id")" '$1 == id { print $4 " " $6 }' "$WORK/$name.list")
         ok=yes
@@ -361,7 +321,7 @@ if (( MATERIALISE > 0 )); then
     if [[ -n $app_pid ]]; then kill -TERM "$app_pid" 2>/dev/null || true; fi
     wait "$time_pid" || true
     forget_pid "$time_pid"
-    stop_sink
+    sink_stop
     read_time "$WORK/million.time"
     read -r MILLION_RECIPIENTS MILLION_MS < <(materialised "$WORK/million.err")
     MILLION_S=$(awk -v ms="$MILLION_MS" 'BEGIN { printf "%.2f", ms / 1000 }')
@@ -397,7 +357,7 @@ if [[ $PROFILE == 1 ]]; then
         perf record -q -g -o "$WORK/perf-$dkim.data" -- "${RUN_ENV[@]}" DOTNET_PerfMapEnabled=1 DOTNET_PerfMapJitDumpPath=/tmp \
             DOTNET_EnableWriteXorExecute=0 "$APP" deliver --until-idle >/dev/null 2>"$WORK/perf-$dkim.err" ||
             { log "perf record failed:"; cat "$WORK/perf-$dkim.err" >&2; exit 1; }
-        stop_sink
+        sink_stop
         perf report -i "$WORK/perf-$dkim.data" --no-children --sort sym -g none --stdio 2>/dev/null >"$PROFILE_DIR/dkim-$dkim.txt"
         perf report -i "$WORK/perf-$dkim.data" --no-children --sort dso -g none --stdio 2>/dev/null >"$PROFILE_DIR/dkim-$dkim-by-library.txt"
         log "  $PROFILE_DIR/dkim-$dkim.txt; the top:"

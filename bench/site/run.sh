@@ -65,18 +65,6 @@ start_bg() {
     PIDS+=("$STARTED_PID")
 }
 
-# Forgets the pid once it is reaped, so the exit trap can never signal a later process that reuses it.
-stop_pid() {
-    local pid=$1 kept=() p
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-    for p in "${PIDS[@]}"; do
-        if [[ $p != "$pid" ]]; then kept+=("$p"); fi
-    done
-    PIDS=("${kept[@]}")
-}
 
 # Polls every 10 ms until url answers 200; fails if the process dies or the timeout passes. Until the port
 # accepts connections it probes with bash's /dev/tcp, since a curl process every 10 ms would take a share
