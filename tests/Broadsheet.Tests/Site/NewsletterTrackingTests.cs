@@ -1,6 +1,7 @@
 using System.Net;
 using Broadsheet.Data;
 using Broadsheet.Newsletter;
+using Broadsheet.Settings;
 using Broadsheet.Tests.TestKit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,11 +19,23 @@ public sealed class NewsletterTrackingTests
         await TestSite.StartAsync(await TestEnvironment.CreateAsync(provider), demoContent: false, services: null, ownsEnvironment: true,
             settings: new Dictionary<string, string?> { ["Broadsheet:Workers:Scheduler"] = "false" });
 
-    private static void Track(TestSite site, bool opens, bool clicks)
+    /// <summary>
+    /// Switches tracking as an administrator does: saved in the settings. Setting the options in memory alone would
+    /// not hold on PostgreSQL, where the cluster listener re-reads the saved settings whenever it (re)connects.
+    /// </summary>
+    private static async Task TrackAsync(TestSite site, bool opens, bool clicks)
     {
+        await using var scope = site.Services.CreateAsyncScope();
+        var errors = await scope.ServiceProvider.GetRequiredService<SettingsService>().SaveAsync(
+            new Dictionary<string, string?>
+            {
+                [SettingsService.TrackOpens] = opens ? "true" : "false",
+                [SettingsService.TrackClicks] = clicks ? "true" : "false",
+            },
+            clearPassword: false, actorId: null, Ct);
+        Assert.Empty(errors);
         var tracking = site.Services.GetRequiredService<IOptions<BroadsheetOptions>>().Value.Tracking;
-        tracking.Opens = opens;
-        tracking.Clicks = clicks;
+        Assert.Equal((opens, clicks), (tracking.Opens, tracking.Clicks));
     }
 
     private static async Task<HttpResponseMessage> GetAsync(TestSite site, string path) =>
@@ -42,7 +55,7 @@ public sealed class NewsletterTrackingTests
     {
         await using var site = await StartAsync(DatabaseProvider.Sqlite);
         var made = await Editions.CreateAsync(site.Services, "en", EditionStatus.Sent);
-        Track(site, opens: false, clicks: false);
+        await TrackAsync(site, opens: false, clicks: false);
 
         using (var pixel = await GetAsync(site, $"/newsletter/o/{made.Edition.Id}.gif"))
         {
@@ -67,7 +80,7 @@ public sealed class NewsletterTrackingTests
         await using var site = await StartAsync(provider);
         var sent = await Editions.CreateAsync(site.Services, "en", EditionStatus.Sent);
         var draft = await Editions.CreateAsync(site.Services, "ar", EditionStatus.Draft);
-        Track(site, opens: true, clicks: false);
+        await TrackAsync(site, opens: true, clicks: false);
 
         for (var i = 0; i < 2; i++)
         {
@@ -103,7 +116,7 @@ public sealed class NewsletterTrackingTests
     {
         await using var site = await StartAsync(provider);
         var made = await Editions.CreateAsync(site.Services, "en", EditionStatus.Sent);
-        Track(site, opens: false, clicks: true);
+        await TrackAsync(site, opens: false, clicks: true);
 
         for (var i = 0; i < 3; i++)
         {
@@ -131,7 +144,7 @@ public sealed class NewsletterTrackingTests
         await using var site = await StartAsync(DatabaseProvider.Sqlite);
         var first = await Editions.CreateAsync(site.Services, "en", EditionStatus.Sent);
         var other = await Editions.CreateAsync(site.Services, "ar", EditionStatus.Sent, periodKey: "2026-12-B");
-        Track(site, opens: true, clicks: true);
+        await TrackAsync(site, opens: true, clicks: true);
 
         var refused = new[]
         {
