@@ -52,12 +52,17 @@ field() { tr ' ' '\n' <<<"$2" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # Starts an SMTP sink (the command after the log file) that prints "listening on PORT" and, when stopped, a line of
 # figures "accepted=… first_to_last_s=… rate=… [connections=…] [clients=…]"; sets SINK_PID, SINK_PORT and SINK_LOG.
+# Its standard input is a FIFO held open here (SINK_IN), so sink_mark can talk to bench/send/Sink.
 sink_start() {
     SINK_LOG=$1
     shift
     # Made before the sink starts, so the first look for its port never races the sink's own redirection.
     : >"$SINK_LOG"
-    "$@" </dev/null >"$SINK_LOG" 2>&1 &
+    rm -f "$SINK_LOG.in"
+    mkfifo "$SINK_LOG.in"
+    # Opened read-write: neither end waits for the other, and the sink never sees the end of its input.
+    exec {SINK_IN}<>"$SINK_LOG.in"
+    "$@" <&"$SINK_IN" >"$SINK_LOG" 2>&1 &
     SINK_PID=$!
     PIDS+=("$SINK_PID")
     local waited=0
@@ -75,9 +80,31 @@ sink_start() {
     done
 }
 
+# bench/send/Sink only: its figures start afresh from the next message (a warm-up send before it left out). Returns
+# once the sink has said so; sets MARKED_ACCEPTED and MARKED_RATE, the figures of what came before the mark.
+sink_mark() {
+    local marks waited=0
+    marks=$(grep -c '^marked ' "$SINK_LOG" || true)
+    echo mark >&"$SINK_IN"
+    while (( $(grep -c '^marked ' "$SINK_LOG" || true) <= marks )); do
+        if ! kill -0 "$SINK_PID" 2>/dev/null || (( waited > 100 )); then
+            log "the sink did not answer a mark; its log:"
+            cat "$SINK_LOG" >&2
+            exit 1
+        fi
+        sleep 0.05
+        waited=$((waited + 1))
+    done
+    local line
+    line=$(grep '^marked ' "$SINK_LOG" | tail -1)
+    MARKED_ACCEPTED=$(field accepted "$line") MARKED_RATE=$(field rate "$line")
+}
+
 # Stops the sink and reads its last figures: SINK_ACCEPTED, SINK_SECONDS, SINK_RATE, SINK_CONNECTIONS, SINK_CLIENTS.
 sink_stop() {
     stop_pid "$SINK_PID"
+    exec {SINK_IN}>&-
+    rm -f "$SINK_LOG.in"
     local line
     line=$(grep '^accepted=' "$SINK_LOG" | tail -1)
     [[ -n $line ]] || { log "the sink printed no figures; its log:"; cat "$SINK_LOG" >&2; exit 1; }

@@ -9,12 +9,13 @@
 #   bash bench/scale/run.sh
 #
 # PostgreSQL: a private cluster started for the run, or the server named by BROADSHEET_BENCH_POSTGRES (bench/lib/postgres.sh).
-# Knobs: RECIPIENTS=20000 CONNECTIONS=4 (SMTP connections per instance) SEND_ROUNDS=2 PAGE_ROUNDS=2 DURATION=20s
+# Knobs: RECIPIENTS=20000 WARM_RECIPIENTS=6000 (the warm-up send before each measured one) CONNECTIONS=4 (SMTP connections per instance) SEND_ROUNDS=2 PAGE_ROUNDS=2 DURATION=20s
 # WARMUP=5s WRK_CONNECTIONS=16 (per wrk process; two run at once) WRITE_DOC=1.
 # Everything listens on 127.0.0.1 only, and every process the script starts is stopped when it ends, however it ends.
 set -euo pipefail
 
 RECIPIENTS=${RECIPIENTS:-20000}
+WARM_RECIPIENTS=${WARM_RECIPIENTS:-6000}
 CONNECTIONS=${CONNECTIONS:-4}
 SEND_ROUNDS=${SEND_ROUNDS:-2}
 PAGE_ROUNDS=${PAGE_ROUNDS:-2}
@@ -139,18 +140,22 @@ start_instance seed "Broadsheet__SeedDemoContent=true" "Broadsheet__Workers__Del
 wait_ready "$STARTED_PID" "$STARTED_LOG" >/dev/null
 stop_pid "$STARTED_PID"
 
-log "importing $RECIPIENTS subscribers (not timed)"
-awk -v n="$RECIPIENTS" 'BEGIN { print "email,name,language"; for (i = 1; i <= n; i++) printf "reader%d@example.org,Reader %d,en\n", i, i }' >"$WORK/subscribers.csv"
+log "importing $RECIPIENTS English subscribers, and $WARM_RECIPIENTS Arabic ones for the warm-up sends (not timed)"
+awk -v n="$RECIPIENTS" -v w="$WARM_RECIPIENTS" 'BEGIN {
+    print "email,name,language"
+    for (i = 1; i <= n; i++) printf "reader%d@example.org,Reader %d,en\n", i, i
+    for (i = 1; i <= w; i++) printf "warm%d@example.org,Warm %d,ar\n", i, i
+}' >"$WORK/subscribers.csv"
 cli subscribers import "$WORK/subscribers.csv" >"$WORK/import.out" 2>&1 || { cat "$WORK/import.out" >&2; exit 1; }
 IMPORTED=$(awk '$1 == "imported" { print $2 }' "$WORK/import.out")
-[[ $IMPORTED == "$RECIPIENTS" ]] || { log "imported $IMPORTED subscribers, expected $RECIPIENTS"; cat "$WORK/import.out" >&2; exit 1; }
+[[ $IMPORTED == "$((RECIPIENTS + WARM_RECIPIENTS))" ]] || { log "imported $IMPORTED subscribers, expected $((RECIPIENTS + WARM_RECIPIENTS))"; cat "$WORK/import.out" >&2; exit 1; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 UPTIME_BEFORE=$(uptime)
 
 # --- Send throughput: 1, 2 and 3 sending instances ------------------------------------------------
 
-declare -A BEST_RATE BEST_SECONDS BEST_CLIENTS BEST_CPU ALL_RATES
+declare -A BEST_RATE BEST_SECONDS BEST_CLIENTS BEST_CPU ALL_RATES WARM_RATES
 CHECKS=()
 TICK=$(getconf CLK_TCK)
 
@@ -160,9 +165,40 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # CPU time the whole machine has been busy so far (user, nice, system, irq, softirq, steal), in clock ticks.
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
+# Queues the campaign to the active subscribers of language $1 with subject $2; prints the send's number.
+create_send() {
+    local id
+    id=$(cli sends create --lang "$1" --subject "$2" \
+        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
+    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
+    echo "$id"
+}
+
+# Waits until send $1 is Finished, while every instance of the run (pids, logs: send_run's) stays up.
+wait_finished() {
+    local id=$1 start status i
+    start=$(now_ms)
+    while true; do
+        status=$(pg_sql "SELECT \"Status\" FROM sends WHERE \"Id\" = $id")
+        if [[ $status == Finished ]]; then break; fi
+        for i in "${!pids[@]}"; do
+            if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+                log "an instance stopped during the send; its log:"
+                cat "${logs[$i]}" >&2
+                exit 1
+            fi
+        done
+        if (( $(now_ms) - start > SEND_TIMEOUT_S * 1000 )); then
+            log "send $id was not finished after $SEND_TIMEOUT_S s (status $status)"
+            exit 1
+        fi
+        sleep 0.2
+    done
+}
+
 # One send of the campaign to every subscriber, by $1 instances started together against a fresh sink.
 send_run() {
-    local n=$1 round=$2 i pids=() logs=() start status send_id
+    local n=$1 round=$2 i pids=() logs=() send_id
     # Every run starts from the same tables: no earlier send's rows in the claim's index.
     pg_sql 'SET client_min_messages = warning; TRUNCATE deliveries, sends RESTART IDENTITY CASCADE' >/dev/null
     start_sink "send-$n-$round"
@@ -177,31 +213,23 @@ send_run() {
         wait_ready "${pids[$i]}" "${logs[$i]}" >/dev/null
     done
 
-    # Queued once every instance is polling; each takes its share of the claims.
-    send_id=$(cli sends create --lang en --subject "The Ledger: who owns the wells" \
-        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
-    [[ -n $send_id ]] || { log "sends create printed no send number"; exit 1; }
-    start=$(now_ms)
+    # First a warm-up send to other readers, so what is measured is running instances, not processes compiling their
+    # code (as the page throughput below is measured after a warm-up). Then the sink's figures start afresh.
+    local warm_id
+    warm_id=$(create_send ar "Warm-up")
+    wait_finished "$warm_id"
+    sink_mark
+    if [[ $MARKED_ACCEPTED != "$WARM_RECIPIENTS" ]]; then
+        CHECKS+=("$n instance(s), round $round: the sink accepted $MARKED_ACCEPTED warm-up messages (expected $WARM_RECIPIENTS)")
+    fi
+    WARM_RATES[$n]+="$MARKED_RATE "
+
     # CPU from here to the end of the send: each instance's own, and the whole machine's (sink and PostgreSQL too).
     local before=() busy_before
     for i in "${!pids[@]}"; do before+=("$(cpu_ticks "${pids[$i]}")"); done
     busy_before=$(busy_ticks)
-    while true; do
-        status=$(pg_sql "SELECT \"Status\" FROM sends WHERE \"Id\" = $send_id")
-        if [[ $status == Finished ]]; then break; fi
-        for i in "${!pids[@]}"; do
-            if ! kill -0 "${pids[$i]}" 2>/dev/null; then
-                log "an instance stopped during the send; its log:"
-                cat "${logs[$i]}" >&2
-                exit 1
-            fi
-        done
-        if (( $(now_ms) - start > SEND_TIMEOUT_S * 1000 )); then
-            log "send $send_id was not finished after $SEND_TIMEOUT_S s (status $status)"
-            exit 1
-        fi
-        sleep 0.2
-    done
+    send_id=$(create_send en "The Ledger: who owns the wells")
+    wait_finished "$send_id"
     local used=0 each=() ticks
     for i in "${!pids[@]}"; do
         ticks=$(( $(cpu_ticks "${pids[$i]}") - before[i] ))
@@ -230,7 +258,7 @@ send_run() {
     if (( SINK_RATE > ${BEST_RATE[$n]:-0} )); then
         BEST_RATE[$n]=$SINK_RATE BEST_SECONDS[$n]=$SINK_SECONDS BEST_CLIENTS[$n]=$SINK_CLIENTS BEST_CPU[$n]=$cpu
     fi
-    log "  $n instance(s), round $round: $SINK_RATE msgs/s at the sink, $SINK_ACCEPTED accepted, by instance: $SINK_CLIENTS; CPU µs a message, instances (each) / machine: $cpu"
+    log "  $n instance(s), round $round: warm-up $MARKED_RATE msgs/s; $SINK_RATE msgs/s at the sink, $SINK_ACCEPTED accepted, by instance: $SINK_CLIENTS; CPU µs a message, instances (each) / machine: $cpu"
 }
 
 for round in $(seq 1 "$SEND_ROUNDS"); do
@@ -332,6 +360,7 @@ PAGE_RATIO=$(ratio "$BEST_TWO" "$BEST_ONE")
 
 KNOBS=''
 [[ $RECIPIENTS == 20000 ]] || KNOBS+="RECIPIENTS=$RECIPIENTS "
+[[ $WARM_RECIPIENTS == 6000 ]] || KNOBS+="WARM_RECIPIENTS=$WARM_RECIPIENTS "
 [[ $CONNECTIONS == 4 ]] || KNOBS+="CONNECTIONS=$CONNECTIONS "
 [[ $SEND_ROUNDS == 2 ]] || KNOBS+="SEND_ROUNDS=$SEND_ROUNDS "
 [[ $PAGE_ROUNDS == 2 ]] || KNOBS+="PAGE_ROUNDS=$PAGE_ROUNDS "
@@ -360,17 +389,22 @@ section="$WORK/section.md"
     echo
     echo "$RECIPIENTS active English subscribers imported once (not timed). Each run: the delivery tables emptied, a fresh sink"
     echo "(\`bench/send/Sink\`, the test kit's SMTP server), N instances with \`Broadsheet__Workers__Delivery=true\` and"
-    echo "\`Broadsheet__Mail__Smtp__LocalDomain=instance-I.bench.test\` (so the sink counts each one's share), then \`sends create"
-    echo "--lang en\` with \`bench/send/campaign.html\` and \`campaign.txt\` once all are ready; the run ends when the send is"
-    echo "Finished. msgs/s is the sink's: messages accepted, less one, over the time from the first to the last. The counts"
+    echo "\`Broadsheet__Mail__Smtp__LocalDomain=instance-I.bench.test\` (so the sink counts each one's share). Once all are ready,"
+    echo "a warm-up send (\`sends create --lang ar\`, to $WARM_RECIPIENTS other subscribers) runs to Finished, so that what is"
+    echo "compared is instances that are running, not processes compiling their code (a deployment's instances run for days;"
+    echo "the page throughput below is likewise measured after a warm-up); the sink then starts its figures afresh. The"
+    echo "measured send is \`sends create --lang en\` with \`bench/send/campaign.html\` and \`campaign.txt\`; the run ends when it"
+    echo "is Finished. msgs/s is the sink's: messages accepted, less one, over the time from the first to the last. The counts"
     echo "take turns (1, 2, 3, 1, 2, 3 …) for $SEND_ROUNDS round(s); the table shows each count's best round. CPU per message:"
-    echo "user + system time from \`sends create\` to Finished, over the recipients, in µs: all sending instances together"
-    echo "(from \`/proc/PID/stat\`; each one's in brackets), then the whole machine (\`/proc/stat\`: the sink and PostgreSQL too)."
+    echo "user + system time from the measured \`sends create\` to Finished, over the recipients, in µs: all sending instances"
+    echo "together (from \`/proc/PID/stat\`; each one's in brackets), then the whole machine (\`/proc/stat\`: the sink and"
+    echo "PostgreSQL too). The last column is the warm-up sends' own rate in every round: the first send of freshly started"
+    echo "processes, of $WARM_RECIPIENTS messages, start-up and compilation included."
     echo
-    echo '| sending instances | msgs/s (sink) | × one instance | first → last | messages by instance | CPU µs a message: instances (each) / machine | all rounds, msgs/s |'
-    echo '|---:|---:|---:|---:|---|---|---|'
+    echo '| sending instances | msgs/s (sink) | × one instance | first → last | messages by instance | CPU µs a message: instances (each) / machine | all rounds, msgs/s | warm-up sends, msgs/s |'
+    echo '|---:|---:|---:|---:|---|---|---|---|'
     for n in 1 2 3; do
-        echo "| $n | **${BEST_RATE[$n]}** | $(ratio "${BEST_RATE[$n]}" "${BEST_RATE[1]}") | ${BEST_SECONDS[$n]} s | $(shares "${BEST_CLIENTS[$n]}") | ${BEST_CPU[$n]} | ${ALL_RATES[$n]% } |"
+        echo "| $n | **${BEST_RATE[$n]}** | $(ratio "${BEST_RATE[$n]}" "${BEST_RATE[1]}") | ${BEST_SECONDS[$n]} s | $(shares "${BEST_CLIENTS[$n]}") | ${BEST_CPU[$n]} | ${ALL_RATES[$n]% } | ${WARM_RATES[$n]% } |"
     done
     echo
     echo "### Article page throughput: one instance, two instances"

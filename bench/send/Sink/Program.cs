@@ -3,6 +3,8 @@
 // system chooses, and prints "listening 127.0.0.1 PORT" on the first line. A "count" line on standard input, and
 // SIGTERM or Ctrl+C (which also stop it), print one line of figures:
 //   accepted=N first_to_last_s=S rate=R connections=C clients=NAME:N,NAME:N
+// A "mark" line answers "marked " and the figures so far, then starts them afresh from the next message, so what
+// came before (a warm-up send) is left out of the figures printed later.
 // first_to_last_s is the time from the first accepted message to the last, as this process saw them, so a sender's
 // start-up and shutdown stay out of the rate; it is measured here the same way for every sender. clients counts the
 // accepted messages by the name each sender gave in EHLO (Broadsheet:Mail:Smtp:LocalDomain), so bench/scale sees
@@ -30,6 +32,10 @@ await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"l
 // messages while keeping both ends of the interval within 2 ms.
 long first = 0, last = 0;
 var seen = 0;
+// Messages accepted before the last "mark": the figures count only those after it.
+var before = 0;
+// The watch and a "mark" both update the figures.
+var gate = new Lock();
 var watch = WatchAsync(stop.Token);
 _ = Task.Run(() => ReadCommandsAsync(stop.Token), CancellationToken.None);
 
@@ -70,6 +76,14 @@ async Task WatchAsync(CancellationToken cancellationToken)
 
 void Observe()
 {
+    lock (gate)
+    {
+        ObserveLocked();
+    }
+}
+
+void ObserveLocked()
+{
     var count = server.MessageCount;
     if (count == Volatile.Read(ref seen))
     {
@@ -77,7 +91,7 @@ void Observe()
     }
 
     var now = time.GetTimestamp();
-    if (Volatile.Read(ref seen) == 0)
+    if (Volatile.Read(ref seen) == Volatile.Read(ref before))
     {
         Volatile.Write(ref first, now);
     }
@@ -91,20 +105,35 @@ async Task ReadCommandsAsync(CancellationToken cancellationToken)
     // Standard input at its end (a background job reads /dev/null) only means nobody will ask.
     while (!cancellationToken.IsCancellationRequested && await Console.In.ReadLineAsync(cancellationToken) is { } line)
     {
-        if (line.Trim().Equals("count", StringComparison.OrdinalIgnoreCase))
+        var command = line.Trim();
+        if (command.Equals("count", StringComparison.OrdinalIgnoreCase))
         {
             await Console.Out.WriteLineAsync(Figures());
+        }
+        else if (command.Equals("mark", StringComparison.OrdinalIgnoreCase))
+        {
+            // Observed first, so a message accepted just now is counted before the mark, not as the first after it.
+            string figures;
+            lock (gate)
+            {
+                ObserveLocked();
+                figures = Figures();
+                Volatile.Write(ref before, Volatile.Read(ref seen));
+            }
+
+            await Console.Out.WriteLineAsync("marked " + figures);
         }
     }
 }
 
 string Figures()
 {
-    var count = Volatile.Read(ref seen);
+    var skipped = Volatile.Read(ref before);
+    var count = Volatile.Read(ref seen) - skipped;
     var seconds = count > 1 ? time.GetElapsedTime(Volatile.Read(ref first), Volatile.Read(ref last)).TotalSeconds : 0;
     // The first message opens the interval, so it is not counted in the rate.
     var rate = seconds > 0 ? (count - 1) / seconds : 0;
-    var clients = string.Join(',', server.Messages.GroupBy(m => m.ClientName).OrderBy(g => g.Key, StringComparer.Ordinal)
+    var clients = string.Join(',', server.Messages.Skip(skipped).GroupBy(m => m.ClientName).OrderBy(g => g.Key, StringComparer.Ordinal)
         .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}:{g.Count()}")));
     return string.Create(CultureInfo.InvariantCulture,
         $"accepted={count} first_to_last_s={seconds:0.000} rate={rate:0} connections={server.ConnectionsOpened} clients={clients}");
