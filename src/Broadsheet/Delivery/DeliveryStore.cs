@@ -208,29 +208,76 @@ public sealed class DeliveryStore(BroadsheetDb db)
     public async Task RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, string owner, DateTime now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcomes);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await using var command = Command(Record,
-            ("state", ""), ("attempted", 0), ("next", DBNull.Value), ("now", now), ("result", DBNull.Value), ("retried", false), ("id", 0L), ("owner", owner));
-        command.Transaction = transaction.GetDbTransaction();
-
-        // Rows are locked in id order, the order every multi-row statement here uses (no deadlock on PostgreSQL).
-        foreach (var outcome in outcomes.OrderBy(o => o.DeliveryId))
+        if (outcomes.Count == 0)
         {
-            command.Parameters["state"].Value = outcome.State.ToString();
-            command.Parameters["attempted"].Value = outcome.Attempted ? 1 : 0;
-            command.Parameters["next"].Value = outcome.NextAttemptAt is { } next ? next : DBNull.Value;
-            command.Parameters["result"].Value = outcome.LastResult is { } result ? result : DBNull.Value;
-            command.Parameters["retried"].Value = outcome.RetriedUnknown;
-            command.Parameters["id"].Value = outcome.DeliveryId;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            if (outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId })
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Rows are locked in id order, the order every multi-row statement here uses (no deadlock on PostgreSQL).
+        var ordered = outcomes.OrderBy(o => o.DeliveryId).ToList();
+        var connection = db.Database.GetDbConnection();
+        if (connection.CanCreateBatch)
+        {
+            // PostgreSQL: the whole group in one round trip.
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = transaction.GetDbTransaction();
+            foreach (var outcome in ordered)
             {
-                await ExecuteAsync(SuppressBounced, cancellationToken, ("hash", hash), ("now", now));
-                await ExecuteAsync(MarkBounced, cancellationToken, ("id", subscriberId), ("now", now));
+                AddToBatch(batch, Record, RecordParameters(outcome, owner, now));
+                if (outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId })
+                {
+                    AddToBatch(batch, SuppressBounced, ("hash", hash), ("now", now));
+                    AddToBatch(batch, MarkBounced, ("id", subscriberId), ("now", now));
+                }
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        else
+        {
+            // SQLite runs in this process: a statement costs no round trip, and one command is prepared once.
+            await using var command = Command(Record, RecordParameters(ordered[0], owner, now));
+            foreach (var outcome in ordered)
+            {
+                foreach (var (name, value) in RecordParameters(outcome, owner, now))
+                {
+                    command.Parameters[name].Value = value;
+                }
+
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                if (outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId })
+                {
+                    await ExecuteAsync(SuppressBounced, cancellationToken, ("hash", hash), ("now", now));
+                    await ExecuteAsync(MarkBounced, cancellationToken, ("id", subscriberId), ("now", now));
+                }
             }
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static (string Name, object Value)[] RecordParameters(DeliveryOutcome outcome, string owner, DateTime now) =>
+    [
+        ("state", outcome.State.ToString()), ("attempted", outcome.Attempted ? 1 : 0),
+        ("next", outcome.NextAttemptAt is { } next ? next : DBNull.Value), ("now", now),
+        ("result", outcome.LastResult is { } result ? result : DBNull.Value), ("retried", outcome.RetriedUnknown),
+        ("id", outcome.DeliveryId), ("owner", owner),
+    ];
+
+    private static void AddToBatch(DbBatch batch, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(command);
     }
 
     public Task<int> FinishSendsAsync(DateTime now, CancellationToken cancellationToken) =>
