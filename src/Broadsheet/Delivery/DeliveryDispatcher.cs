@@ -61,8 +61,7 @@ public sealed partial class DeliveryDispatcher(
         await using var stopRegistration = stopping.Register(() => hardStop.CancelAfter(DrainTimeout));
         // Room for two batches: the next one is claimed while the senders work through the current one.
         var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(2 * Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
-        // A sender is busy while anything claimed here is unrecorded (in flight, or queued for the senders).
-        var recorder = new OutcomeRecorder(scopes, Owner, time, () => Math.Min(Senders, Volatile.Read(ref _inFlight)));
+        var recorder = new OutcomeRecorder(scopes, Owner, time);
         var recording = recorder.RunAsync(hardStop.Token);
         var pacer = new ClaimPacer(_delivery.BatchSize, Senders, time);
         var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, pacer, stopping, hardStop.Token), CancellationToken.None)).ToArray();
