@@ -155,7 +155,7 @@ UPTIME_BEFORE=$(uptime)
 
 # --- Send throughput: 1, 2 and 3 sending instances ------------------------------------------------
 
-declare -A BEST_RATE BEST_SECONDS BEST_CLIENTS BEST_CPU ALL_RATES WARM_RATES
+declare -A BEST_RATE BEST_SECONDS BEST_CLIENTS BEST_CPU BEST_COMMITS ALL_RATES WARM_RATES
 CHECKS=()
 TICK=$(getconf CLK_TCK)
 
@@ -228,8 +228,12 @@ send_run() {
     local before=() busy_before
     for i in "${!pids[@]}"; do before+=("$(cpu_ticks "${pids[$i]}")"); done
     busy_before=$(busy_ticks)
+    # PostgreSQL transactions committed during the send (every process's): what the outcome groups and claims cost.
+    local commits_before commits
+    commits_before=$(pg_sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")
     send_id=$(create_send en "The Ledger: who owns the wells")
     wait_finished "$send_id"
+    commits=$(( $(pg_sql "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()") - commits_before ))
     local used=0 each=() ticks
     for i in "${!pids[@]}"; do
         ticks=$(( $(cpu_ticks "${pids[$i]}") - before[i] ))
@@ -256,9 +260,9 @@ send_run() {
     fi
     ALL_RATES[$n]+="$SINK_RATE "
     if (( SINK_RATE > ${BEST_RATE[$n]:-0} )); then
-        BEST_RATE[$n]=$SINK_RATE BEST_SECONDS[$n]=$SINK_SECONDS BEST_CLIENTS[$n]=$SINK_CLIENTS BEST_CPU[$n]=$cpu
+        BEST_RATE[$n]=$SINK_RATE BEST_SECONDS[$n]=$SINK_SECONDS BEST_CLIENTS[$n]=$SINK_CLIENTS BEST_CPU[$n]=$cpu BEST_COMMITS[$n]=$commits
     fi
-    log "  $n instance(s), round $round: warm-up $MARKED_RATE msgs/s; $SINK_RATE msgs/s at the sink, $SINK_ACCEPTED accepted, by instance: $SINK_CLIENTS; CPU µs a message, instances (each) / machine: $cpu"
+    log "  $n instance(s), round $round: warm-up $MARKED_RATE msgs/s; $SINK_RATE msgs/s at the sink, $SINK_ACCEPTED accepted, by instance: $SINK_CLIENTS; CPU µs a message, instances (each) / machine: $cpu; $commits commits"
 }
 
 for round in $(seq 1 "$SEND_ROUNDS"); do
@@ -399,12 +403,13 @@ section="$WORK/section.md"
     echo "user + system time from the measured \`sends create\` to Finished, over the recipients, in µs: all sending instances"
     echo "together (from \`/proc/PID/stat\`; each one's in brackets), then the whole machine (\`/proc/stat\`: the sink and"
     echo "PostgreSQL too). The last column is the warm-up sends' own rate in every round: the first send of freshly started"
-    echo "processes, of $WARM_RECIPIENTS messages, start-up and compilation included."
+    echo "processes, of $WARM_RECIPIENTS messages, start-up and compilation included. Commits: PostgreSQL's \`xact_commit\` for the"
+    echo "database over the measured send (every process's transactions: outcome groups, claims, the CLI's own)."
     echo
-    echo '| sending instances | msgs/s (sink) | × one instance | first → last | messages by instance | CPU µs a message: instances (each) / machine | all rounds, msgs/s | warm-up sends, msgs/s |'
-    echo '|---:|---:|---:|---:|---|---|---|---|'
+    echo '| sending instances | msgs/s (sink) | × one instance | first → last | messages by instance | CPU µs a message: instances (each) / machine | commits | all rounds, msgs/s | warm-up sends, msgs/s |'
+    echo '|---:|---:|---:|---:|---|---|---:|---|---|'
     for n in 1 2 3; do
-        echo "| $n | **${BEST_RATE[$n]}** | $(ratio "${BEST_RATE[$n]}" "${BEST_RATE[1]}") | ${BEST_SECONDS[$n]} s | $(shares "${BEST_CLIENTS[$n]}") | ${BEST_CPU[$n]} | ${ALL_RATES[$n]% } | ${WARM_RATES[$n]% } |"
+        echo "| $n | **${BEST_RATE[$n]}** | $(ratio "${BEST_RATE[$n]}" "${BEST_RATE[1]}") | ${BEST_SECONDS[$n]} s | $(shares "${BEST_CLIENTS[$n]}") | ${BEST_CPU[$n]} | ${BEST_COMMITS[$n]} | ${ALL_RATES[$n]% } | ${WARM_RATES[$n]% } |"
     done
     echo
     echo "### Article page throughput: one instance, two instances"
