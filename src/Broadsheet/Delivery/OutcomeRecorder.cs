@@ -59,7 +59,11 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
         {
             group.Clear();
             outcomes.Clear();
-            Take(group, outcomes);
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
+            {
+                group.Add(item);
+                outcomes.Add(item.Outcome);
+            }
 
             var error = await WriteAsync(store, outcomes, hardStop);
             foreach (var (_, written) in group)
@@ -73,15 +77,6 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
                     written.SetException(error);
                 }
             }
-        }
-    }
-
-    private void Take(List<(DeliveryOutcome Outcome, TaskCompletionSource Written)> group, List<DeliveryOutcome> outcomes)
-    {
-        while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item))
-        {
-            group.Add(item);
-            outcomes.Add(item.Outcome);
         }
     }
 
