@@ -126,6 +126,9 @@ public static class BroadsheetHost
             var stopping = app.Lifetime.ApplicationStopping;
             await using var scope = app.Services.CreateAsyncScope();
             var created = await BroadsheetData.MigrateAsync(scope.ServiceProvider.GetRequiredService<BroadsheetDb>(), stopping);
+            // While the rest is prepared, the other core compiles the front page's queries, so the first reader does not
+            // pay for it. It only reads posts (nothing the privacy key protects), and throws the result away.
+            var warmUp = Task.Run(() => WarmUpAsync(app.Services, options.DefaultLanguage), stopping);
             // Before anything reads or writes what the privacy key protects: an instance with another key stops here.
             await scope.ServiceProvider.GetRequiredService<Broadsheet.Privacy.PrivacyKeyCheck>().VerifyAsync(stopping);
             await SharedKeyRing.PrepareAsync(app.Services, stopping);
@@ -136,10 +139,8 @@ public static class BroadsheetHost
                 await scope.ServiceProvider.GetRequiredService<DemoContentLoader>().LoadIfEmptyAsync(stopping);
             }
 
-            // While posts that fell due during downtime are published, the other core compiles the
-            // front page's queries, so the first reader does not pay for it. Only a scheduling instance publishes
-            // (Broadsheet:Workers:Scheduler): the others leave it to the one whose job it is.
-            var warmUp = Task.Run(() => WarmUpAsync(app.Services, options.DefaultLanguage), stopping);
+            // Only a scheduling instance publishes posts that fell due during downtime (Broadsheet:Workers:Scheduler):
+            // the others leave it to the one whose job it is.
             if (options.Workers.Scheduler)
             {
                 await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(stopping);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broadsheet.Data;
 using Broadsheet.Publishing;
 using Broadsheet.Staff;
@@ -207,7 +208,8 @@ internal static class AdminRoutes
             StatusCodes.Status400BadRequest, text.CodeInvalid);
     }
 
-    private static RazorComponentResult<AccountPage> ForgotForm(HttpContext context)
+    [SuppressMessage("Performance", "CA1859", Justification = RouteHandlers.ReturnsIResult)]
+    private static IResult ForgotForm(HttpContext context)
     {
         var text = AdminText.For(AdminPage.LanguageOf(context));
         return AdminPage.Render<AccountPage>(context, text.ForgotTitle, new() { ["Kind"] = "forgot", ["Intro"] = text.ForgotIntro });
@@ -297,7 +299,8 @@ internal static class AdminRoutes
             new() { ["Figures"] = data.Figures, ["Charts"] = data.Charts });
     }
 
-    private static RazorComponentResult<YourAccountPage> Account(HttpContext context, StaffService staff, string? notice) => AccountView(context, staff, notice, error: null);
+    [SuppressMessage("Performance", "CA1859", Justification = RouteHandlers.ReturnsIResult)]
+    private static IResult Account(HttpContext context, StaffService staff, string? notice) => AccountView(context, staff, notice, error: null);
 
     private static RazorComponentResult<YourAccountPage> AccountView(HttpContext context, StaffService staff, string? notice, string? error, int status = StatusCodes.Status200OK)
     {
@@ -338,7 +341,8 @@ internal static class AdminRoutes
         return AdminPage.Done("/admin/account", "2fa-on");
     }
 
-    private static RazorComponentResult<AdminConfirmPage> DisableTwoFactorConfirm(HttpContext context)
+    [SuppressMessage("Performance", "CA1859", Justification = RouteHandlers.ReturnsIResult)]
+    private static IResult DisableTwoFactorConfirm(HttpContext context)
     {
         var text = AdminText.For(context.Member().Language);
         return AdminPage.Render<AdminConfirmPage>(context, text.DisableTwoFactor, new()

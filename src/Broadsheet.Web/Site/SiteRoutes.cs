@@ -10,30 +10,28 @@ internal static class SiteRoutes
 {
     public static void MapSite(this IEndpointRouteBuilder app)
     {
-        app.MapPage("/", RedirectToLanguage);
-        app.MapPage("/robots.txt", Robots);
-        app.MapPage("/sitemap.xml", Sitemap).CacheOutput(SiteCache.Policy);
+        app.MapMethods("/", GetOrHead, RedirectToLanguage);
+        app.MapMethods("/robots.txt", GetOrHead, Robots);
+        app.MapMethods("/sitemap.xml", GetOrHead, Sitemap).CacheOutput(SiteCache.Policy);
 
         app.MapNewsletterArchive();
         var site = app.MapGroup("/{lang:lang}").CacheOutput(SiteCache.Policy);
-        site.MapPage("/", Home);
-        site.MapPage("/reports", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Report, page, q, o.Value, ct));
-        site.MapPage("/news", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.News, page, q, o.Value, ct));
-        site.MapPage("/designs", (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Design, page, q, o.Value, ct));
-        site.MapPage("/tag/{tag}", TagPage);
-        site.MapPage("/author/{author}", AuthorPage);
-        site.MapPage("/rss.xml", Rss);
-        site.MapPage("/atom.xml", Atom);
-        site.MapPage("/{slug}", Article).WithMetadata(ReadershipCounting.Counted);
+        site.MapMethods("/", GetOrHead, Home);
+        site.MapMethods("/reports", GetOrHead, (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Report, page, q, o.Value, ct));
+        site.MapMethods("/news", GetOrHead, (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.News, page, q, o.Value, ct));
+        site.MapMethods("/designs", GetOrHead, (string lang, string? page, SiteQueries q, IOptions<BroadsheetOptions> o, CancellationToken ct) => Kind(lang, PostKind.Design, page, q, o.Value, ct));
+        site.MapMethods("/tag/{tag}", GetOrHead, TagPage);
+        site.MapMethods("/author/{author}", GetOrHead, AuthorPage);
+        site.MapMethods("/rss.xml", GetOrHead, Rss);
+        site.MapMethods("/atom.xml", GetOrHead, Atom);
+        site.MapMethods("/{slug}", GetOrHead, Article).WithMetadata(ReadershipCounting.Counted);
 
         app.MapFallback(NotFound);
     }
 
+    /// <summary>A public page answers HEAD as well as GET (Kestrel sends the headers without the body).</summary>
     private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
 
-    /// <summary>A public page answers HEAD as well as GET (Kestrel sends the headers without the body).</summary>
-    private static RouteHandlerBuilder MapPage(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler) =>
-        endpoints.MapMethods(pattern, GetOrHead, handler);
 
     private static RedirectHttpResult RedirectToLanguage(HttpContext context, IOptions<BroadsheetOptions> options)
     {

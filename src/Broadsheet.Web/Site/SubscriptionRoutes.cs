@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broadsheet.Privacy;
 using Broadsheet.Subscribers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,7 +27,8 @@ internal static class SubscriptionRoutes
         app.MapPost("/preferences/{token}", SavePreferences).DisableAntiforgery();
     }
 
-    private static RazorComponentResult<SubscriptionPage> SubscribeForm(string lang, HttpContext context, IOptions<BroadsheetOptions> options) =>
+    [SuppressMessage("Performance", "CA1859", Justification = RouteHandlers.ReturnsIResult)]
+    private static IResult SubscribeForm(string lang, HttpContext context, IOptions<BroadsheetOptions> options) =>
         Page(context, lang, options.Value, SiteText.For(lang).SubscribePageTitle, SiteText.For(lang).NewsletterBody,
             $"/{lang}/subscribe", new() { ["Kind"] = "signup", ["Source"] = "subscribe-page" });
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Broadsheet.Delivery;
 using Broadsheet.Publishing;
 using Broadsheet.Settings;
@@ -18,7 +19,8 @@ internal static class AdminSettingsRoutes
         settings.MapPost("/test", SendTest);
     }
 
-    private static RazorComponentResult<SettingsPage> Show(HttpContext context, SettingsService settings, DkimMessageSigner dkim, string? notice) =>
+    [SuppressMessage("Performance", "CA1859", Justification = RouteHandlers.ReturnsIResult)]
+    private static IResult Show(HttpContext context, SettingsService settings, DkimMessageSigner dkim, string? notice) =>
         Page(context, settings, dkim, settings.Current(), notice: notice == "saved" ? SettingsText.For(context.Member().Language).Saved : null);
 
     private static async Task<IResult> Save(HttpContext context, SettingsService settings, DkimMessageSigner dkim, IEnumerable<IContentChangeListener> pages, CancellationToken ct)
