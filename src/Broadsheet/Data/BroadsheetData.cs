@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Broadsheet.Data;
@@ -23,16 +24,22 @@ public static class BroadsheetData
                     "Broadsheet:Database:Provider is Postgres but ConnectionStrings:Broadsheet is empty. Set it, for example ConnectionStrings__Broadsheet=\"Host=127.0.0.1;Database=broadsheet;Username=broadsheet;Password=…\".");
             }
 
-            services.AddDbContext<BroadsheetDb, PostgresBroadsheetDb>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<BroadsheetDb, PostgresBroadsheetDb>(o => Configure(o.UseNpgsql(connectionString)));
         }
         else
         {
             var sqlite = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString(options.DataDirectory) : connectionString;
-            services.AddDbContext<BroadsheetDb, SqliteBroadsheetDb>(o => o.UseSqlite(sqlite));
+            services.AddDbContext<BroadsheetDb, SqliteBroadsheetDb>(o => Configure(o.UseSqlite(sqlite)));
         }
 
         return services;
     }
+
+    // Migrating, EF would first build the model from OnModelCreating (the app otherwise runs on the compiled one, see
+    // Data/CompiledModels) to compare it with the migrations' snapshot: a third of a second of every first start and
+    // every CLI command on a new data folder. MigrationTests make the same comparison in CI, where it belongs.
+    private static void Configure(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     public static string DefaultSqliteConnectionString(string dataDirectory)
     {
