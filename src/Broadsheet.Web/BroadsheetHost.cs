@@ -131,7 +131,9 @@ public static class BroadsheetHost
             var warmUp = Task.Run(() => WarmUpAsync(app.Services, options.DefaultLanguage), stopping);
             // Before anything reads or writes what the privacy key protects: an instance with another key stops here.
             await scope.ServiceProvider.GetRequiredService<Broadsheet.Privacy.PrivacyKeyCheck>().VerifyAsync(stopping);
-            await SharedKeyRing.PrepareAsync(app.Services, stopping);
+            // The admin's key ring (its own scope and connection) is read on the other core meanwhile: nothing below
+            // needs it, and the gate waits for it.
+            var keyRing = Task.Run(() => SharedKeyRing.PrepareAsync(app.Services, stopping), stopping);
             await scope.ServiceProvider.GetRequiredService<SettingsService>().ApplySavedAsync(stopping);
             // Demo content goes into a database this start created, never into one an editor has emptied.
             if (created && options.SeedDemoContent)
@@ -146,6 +148,7 @@ public static class BroadsheetHost
                 await scope.ServiceProvider.GetRequiredService<PostService>().PublishDueAsync(stopping);
             }
 
+            await keyRing;
             gate.Open();
             await warmUp;
         }
