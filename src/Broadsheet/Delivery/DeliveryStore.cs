@@ -44,17 +44,20 @@ public sealed class DeliveryStore(BroadsheetDb db)
 
     // Materialising: the next chunk of eligible subscribers by primary key, so each chunk is one range scan and the
     // cursor (the largest id done) makes it resumable. ON CONFLICT on the unique (send, subscriber) index makes a
-    // repeated chunk (a crash before the cursor moved, a second instance) harmless.
+    // repeated chunk (a crash before the cursor moved, a second instance) harmless. {subscribers} is SQLite's
+    // "subscribers NOT INDEXED": its planner otherwise takes the (Status, Languages) index for Status = 'Active', which
+    // nearly every row matches, and reads all of it for every chunk (and sorts it by id): 0.13 s a chunk at a million
+    // subscribers instead of 0.01 s. NOT INDEXED still seeks by the primary key.
     private const string ChunkEnd = """
         SELECT MAX("Id") FROM (
-            SELECT "Id" FROM subscribers
+            SELECT "Id" FROM {subscribers}
             WHERE "Id" > @after AND "Status" = 'Active' AND ("Languages" & @languages) <> 0
             ORDER BY "Id" LIMIT @limit) AS chunk
         """;
 
     private const string MaterialiseChunk = """
         INSERT INTO deliveries ("SendId", "SubscriberId", "State", "Attempts", "NextAttemptAt", "RetriedUnknown")
-        SELECT @send, "Id", 'Pending', 0, @now, FALSE FROM subscribers
+        SELECT @send, "Id", 'Pending', 0, @now, FALSE FROM {subscribers}
         WHERE "Id" > @after AND "Id" <= @upto AND "Status" = 'Active' AND ("Languages" & @languages) <> 0
         ON CONFLICT ("SendId", "SubscriberId") DO NOTHING
         """;
@@ -125,6 +128,9 @@ public sealed class DeliveryStore(BroadsheetDb db)
 
     private bool IsPostgres => db.Database.IsNpgsql();
 
+    private string ByPrimaryKey(string sql) =>
+        sql.Replace("{subscribers}", IsPostgres ? "subscribers" : "subscribers NOT INDEXED", StringComparison.Ordinal);
+
     /// <summary>Takes or renews the SQLite dispatcher lease; on PostgreSQL every instance may dispatch.</summary>
     public async Task<bool> HoldDispatcherAsync(string owner, DateTime now, DateTime until, CancellationToken cancellationToken)
     {
@@ -158,11 +164,11 @@ public sealed class DeliveryStore(BroadsheetDb db)
         var languages = (int)NewsletterLanguagesExtensions.Of(send.Language);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var after = send.MaterialisedUpTo;
-        var end = await ScalarAsync<long?>(ChunkEnd, cancellationToken, ("after", after), ("languages", languages), ("limit", chunkSize));
+        var end = await ScalarAsync<long?>(ByPrimaryKey(ChunkEnd), cancellationToken, ("after", after), ("languages", languages), ("limit", chunkSize));
         var upto = end ?? after;
         var added = end is null
             ? 0
-            : await ExecuteAsync(MaterialiseChunk, cancellationToken, ("send", send.Id), ("now", now), ("after", after), ("upto", upto), ("languages", languages));
+            : await ExecuteAsync(ByPrimaryKey(MaterialiseChunk), cancellationToken, ("send", send.Id), ("now", now), ("after", after), ("upto", upto), ("languages", languages));
         var last = end is null || added < chunkSize;
         var moved = await ExecuteAsync(AdvanceCursor, cancellationToken,
             ("upto", upto), ("added", added), ("last", last), ("now", now), ("send", send.Id), ("after", after));
