@@ -32,7 +32,6 @@ internal static class SiteRoutes
     /// <summary>A public page answers HEAD as well as GET (Kestrel sends the headers without the body).</summary>
     private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
 
-
     private static RedirectHttpResult RedirectToLanguage(HttpContext context, IOptions<BroadsheetOptions> options)
     {
         context.Response.Headers.Vary = "Accept-Language";

@@ -231,10 +231,9 @@ public sealed class DeliveryStore(BroadsheetDb db)
             foreach (var outcome in ordered)
             {
                 AddToBatch(batch, Record, RecordParameters(outcome, owner, now));
-                if (outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId })
+                foreach (var (sql, parameters) in BounceStatements(outcome, now))
                 {
-                    AddToBatch(batch, SuppressBounced, ("hash", hash), ("now", now));
-                    AddToBatch(batch, MarkBounced, ("id", subscriberId), ("now", now));
+                    AddToBatch(batch, sql, parameters);
                 }
             }
 
@@ -252,10 +251,9 @@ public sealed class DeliveryStore(BroadsheetDb db)
                 }
 
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                if (outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId })
+                foreach (var (sql, parameters) in BounceStatements(outcome, now))
                 {
-                    await ExecuteAsync(SuppressBounced, cancellationToken, ("hash", hash), ("now", now));
-                    await ExecuteAsync(MarkBounced, cancellationToken, ("id", subscriberId), ("now", now));
+                    await ExecuteAsync(sql, cancellationToken, parameters);
                 }
             }
         }
@@ -270,6 +268,12 @@ public sealed class DeliveryStore(BroadsheetDb db)
         ("result", outcome.LastResult is { } result ? result : DBNull.Value), ("retried", outcome.RetriedUnknown),
         ("id", outcome.DeliveryId), ("owner", owner),
     ];
+
+    /// <summary>A 5.1.x bounce's suppression and subscriber update, written with its outcome; none for any other outcome.</summary>
+    private static (string Sql, (string Name, object Value)[] Parameters)[] BounceStatements(DeliveryOutcome outcome, DateTime now) =>
+        outcome is { BounceAddressHash: { } hash, BounceSubscriberId: { } subscriberId }
+            ? [(SuppressBounced, [("hash", hash), ("now", now)]), (MarkBounced, [("id", subscriberId), ("now", now)])]
+            : [];
 
     private static void AddToBatch(DbBatch batch, string sql, params (string Name, object Value)[] parameters)
     {

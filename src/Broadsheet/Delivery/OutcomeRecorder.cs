@@ -46,10 +46,9 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
             await db.Database.OpenConnectionAsync(CancellationToken.None);
         }
 #pragma warning disable CA1031 // Not fatal here: the writes open the connection themselves.
-        catch (Exception exception)
+        catch (Exception)
 #pragma warning restore CA1031
         {
-            _ = exception;
         }
         var group = new List<(DeliveryOutcome Outcome, TaskCompletionSource Written)>(MaxGroup);
         var outcomes = new List<DeliveryOutcome>(MaxGroup);
