@@ -212,7 +212,7 @@ internal static class SubscribersCommand
             var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
             var protector = scope.ServiceProvider.GetRequiredService<AddressProtector>();
             var index = protector.BlindIndex(address.Value);
-            var subscriber = await db.Subscribers.AsNoTracking().Include(s => s.Consents).FirstOrDefaultAsync(s => s.EmailIndex == index, cancellationToken);
+            var subscriber = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(s => s.EmailIndex == index, cancellationToken);
             if (subscriber is null)
             {
                 return CliHost.Fail("no subscriber with that address");
@@ -221,7 +221,8 @@ internal static class SubscribersCommand
             var hash = protector.SuppressionHash(address.Value);
             var suppression = await db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.AddressHash == hash, cancellationToken);
             await using var output = Console.OpenStandardOutput();
-            await WriteJsonAsync(output, protector, subscriber, suppression, cancellationToken);
+            var consents = await ConsentHistory.LoadAsync(db, subscriber, cancellationToken);
+            await WriteJsonAsync(output, protector, subscriber, consents, suppression, cancellationToken);
             return 0;
         });
         return command;
@@ -284,7 +285,7 @@ internal static class SubscribersCommand
         return command;
     }
 
-    private static async Task WriteJsonAsync(Stream output, AddressProtector protector, Subscriber subscriber, Suppression? suppression, CancellationToken cancellationToken)
+    private static async Task WriteJsonAsync(Stream output, AddressProtector protector, Subscriber subscriber, IReadOnlyList<ConsentRecord> consents, Suppression? suppression, CancellationToken cancellationToken)
     {
         // Relaxed escaping: this goes to a terminal or a file, never into HTML, and Arabic names should stay readable.
         await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
@@ -321,7 +322,7 @@ internal static class SubscribersCommand
         }
 
         json.WriteStartArray("consents");
-        foreach (var consent in subscriber.Consents.OrderBy(c => c.At).ThenBy(c => c.Id))
+        foreach (var consent in consents)
         {
             json.WriteStartObject();
             json.WriteString("at", consent.At);

@@ -20,6 +20,7 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
     public DbSet<Author> Authors => Set<Author>();
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<ConsentRecord> Consents => Set<ConsentRecord>();
+    public DbSet<ImportConsent> ImportConsents => Set<ImportConsent>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
     public DbSet<Send> Sends => Set<Send>();
     public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
@@ -108,6 +109,14 @@ public abstract class BroadsheetDb(DbContextOptions options) : DbContext(options
             consent.Property(c => c.Source).HasMaxLength(300);
             consent.Property(c => c.Language).HasMaxLength(8);
             consent.Property(c => c.IpHash).HasMaxLength(16);
+        });
+
+        modelBuilder.Entity<ImportConsent>(import =>
+        {
+            import.ToTable("import_consents");
+            import.Property(i => i.Id).ValueGeneratedNever();
+            import.Property(i => i.Source).HasMaxLength(300);
+            import.Property(i => i.Language).HasMaxLength(8);
         });
 
         modelBuilder.Entity<Suppression>(suppression =>

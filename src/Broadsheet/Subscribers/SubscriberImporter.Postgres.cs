@@ -16,16 +16,15 @@ namespace Broadsheet.Subscribers;
 /// <see cref="BlindIndexFilter"/> of the addresses already in the database when the import started:
 /// <list type="bullet">
 /// <item>rows that cannot be there yet are binary-COPied into <c>subscribers</c> with ids taken from its identity
-/// sequence, and their consent records COPied into <c>consents</c> with those ids (no per-row
-/// <c>ON CONFLICT</c>, no <c>RETURNING</c>);</item>
+/// sequence (no per-row <c>ON CONFLICT</c>);</item>
 /// <item>rows that might be (re-imports, and the filter's few false positives) go through a session-private
-/// staging table and <c>INSERT … ON CONFLICT DO NOTHING RETURNING</c>, which writes consents only for the rows
-/// actually inserted;</item>
+/// staging table and <c>INSERT … ON CONFLICT DO NOTHING</c>, whose count is the rows actually inserted;</item>
 /// <item>if the COPY meets the unique blind index anyway (an address signed up or imported elsewhere after the
 /// filter was loaded), the whole transaction is rolled back and the batch redone through the staging table, so
 /// correctness never depends on the filter.</item>
 /// </list>
-/// Either way a batch is committed whole or not at all, and an existing subscriber is never touched.
+/// Either way a batch is committed whole or not at all, with the import's <see cref="ImportConsent"/> record when it
+/// added anyone, and an existing subscriber is never touched.
 /// </remarks>
 public sealed partial class SubscriberImporter
 {
@@ -43,10 +42,7 @@ public sealed partial class SubscriberImporter
     private const string PostgresReserveIds = "SELECT nextval(@sequence::regclass) FROM generate_series(1, @count)";
 
     private const string PostgresCopyIntoSubscribers =
-        """COPY subscribers ("Id", "EmailEncrypted", "EmailIndex", "NameEncrypted", "Status", "Languages", "CreatedAt", "UpdatedAt", "ConfirmedAt") FROM STDIN (FORMAT BINARY)""";
-
-    private const string PostgresCopyIntoConsents =
-        """COPY consents ("SubscriberId", "At", "Action", "Source", "Language") FROM STDIN (FORMAT BINARY)""";
+        """COPY subscribers ("Id", "EmailEncrypted", "EmailIndex", "NameEncrypted", "Status", "Languages", "CreatedAt", "UpdatedAt", "ConfirmedAt", "ImportConsentId") FROM STDIN (FORMAT BINARY)""";
 
     private const string PostgresCreateStageIfMissing = """
         CREATE TEMP TABLE IF NOT EXISTS subscriber_import (email bytea NOT NULL, email_index bytea NOT NULL, name bytea, languages integer NOT NULL)
@@ -93,8 +89,7 @@ public sealed partial class SubscriberImporter
         BlindIndexFilter existing,
         ImportChunk.Pool chunkPool,
         ChannelReader<ImportChunk> chunks,
-        DateTime now,
-        string source,
+        ImportConsent consent,
         long totalBytes,
         IProgress<SubscriberImportProgress>? progress,
         CancellationToken cancellationToken)
@@ -106,7 +101,7 @@ public sealed partial class SubscriberImporter
                 ?? throw new InvalidOperationException("subscribers.Id has no identity sequence.");
         }
 
-        var constants = new PostgresRowConstants(now, source, sequence);
+        var constants = new PostgresRowConstants(consent, sequence);
         var writers = new List<PostgresBatchWriter>(PostgresWriters);
         var idle = new Stack<PostgresBatchWriter>(PostgresWriters);
         var running = new List<Task<PostgresBatchResult>>(PostgresWriters);
@@ -206,20 +201,16 @@ public sealed partial class SubscriberImporter
     private readonly record struct PostgresBatchResult(PostgresBatchWriter Writer, long Rows, long Inserted, (long Rows, long Bytes) Reached);
 
     /// <summary>What every row of this import shares, encoded once.</summary>
-    private sealed class PostgresRowConstants(DateTime now, string source, string sequence)
+    private sealed class PostgresRowConstants(ImportConsent consent, string sequence)
     {
         private static readonly long PostgresEpochTicks = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
-        public DateTime Now { get; } = now;
-
-        public string Source { get; } = source;
+        public ImportConsent Consent { get; } = consent;
 
         public string Sequence { get; } = sequence;
 
         /// <summary>timestamptz in PostgreSQL's binary form: microseconds since 2000-01-01 UTC (Npgsql truncates alike).</summary>
-        public long NowMicroseconds { get; } = (now.Ticks - PostgresEpochTicks) / 10;
-
-        public byte[] SourceUtf8 { get; } = Encoding.UTF8.GetBytes(source);
+        public long NowMicroseconds { get; } = (consent.At.Ticks - PostgresEpochTicks) / 10;
     }
 
     /// <summary>One connection writing one batch at a time.</summary>
@@ -228,8 +219,6 @@ public sealed partial class SubscriberImporter
         : IAsyncDisposable
     {
         private static ReadOnlySpan<byte> Active => "Active"u8;
-
-        private static ReadOnlySpan<byte> Signup => "Signup"u8;
 
         // Kept from batch to batch: allocated per batch they were large-object-heap garbage, freed only by full
         // collections, and a few dozen of them showed in the peak RSS.
@@ -240,6 +229,7 @@ public sealed partial class SubscriberImporter
         private NpgsqlCommand? _relaxCommit;
         private NpgsqlCommand? _reserveIds;
         private NpgsqlCommand? _insertFromStage;
+        private NpgsqlCommand? _insertConsent;
         private NpgsqlParameter<int>? _idCount;
 
         public async Task StartAsync(CancellationToken cancellationToken)
@@ -261,8 +251,10 @@ public sealed partial class SubscriberImporter
             _idCount = new NpgsqlParameter<int>("count", NpgsqlDbType.Integer);
             _reserveIds.Parameters.Add(_idCount);
             _insertFromStage = new NpgsqlCommand(PostgresInsertFromStage, connection);
-            _insertFromStage.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.TimestampTz) { TypedValue = constants.Now });
-            _insertFromStage.Parameters.Add(new NpgsqlParameter<string>("source", NpgsqlDbType.Varchar) { TypedValue = constants.Source });
+            _insertFromStage.Parameters.Add(new NpgsqlParameter<DateTime>("now", NpgsqlDbType.TimestampTz) { TypedValue = constants.Consent.At });
+            _insertFromStage.Parameters.Add(new NpgsqlParameter<long>("import", NpgsqlDbType.Bigint) { TypedValue = constants.Consent.Id });
+            _insertConsent = new NpgsqlCommand { Connection = connection };
+            AddImportConsent(_insertConsent, constants.Consent);
         }
 
         public async Task<PostgresBatchResult> WriteAsync(List<ImportChunk> batch, CancellationToken cancellationToken)
@@ -314,7 +306,6 @@ public sealed partial class SubscriberImporter
             {
                 var ids = await ReserveIdsAsync(direct.Count, transaction, cancellationToken);
                 await CopySubscribersAsync(direct, ids, cancellationToken);
-                await CopyConsentsAsync(direct, ids, cancellationToken);
                 inserted += direct.Count;
             }
 
@@ -331,9 +322,14 @@ public sealed partial class SubscriberImporter
                     await copy.CompleteAsync(cancellationToken);
                 }
 
-                // The statement's count is the consents written, one per subscriber actually inserted.
                 _insertFromStage!.Transaction = transaction;
                 inserted += await _insertFromStage.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            if (inserted > 0)
+            {
+                _insertConsent!.Transaction = transaction;
+                await _insertConsent.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -370,7 +366,7 @@ public sealed partial class SubscriberImporter
             copy.Int32(row.Languages);
         }
 
-        private static void WriteSubscriberRow(CopyWriter copy, ImportChunk.Row row, long id, long now)
+        private static void WriteSubscriberRow(CopyWriter copy, ImportChunk.Row row, long id, long now, long importConsentId)
         {
             copy.Int64(id);
             copy.Bytes(row.Email);
@@ -381,6 +377,7 @@ public sealed partial class SubscriberImporter
             copy.Int64(now);
             copy.Int64(now);
             copy.Int64(now);
+            copy.Int64(importConsentId);
         }
 
         private async Task CopySubscribersAsync(List<RowAt> rows, long[] ids, CancellationToken cancellationToken)
@@ -390,33 +387,8 @@ public sealed partial class SubscriberImporter
             for (var i = 0; i < rows.Count; i++)
             {
                 var (chunk, offset) = rows[i];
-                await copy.StartRowAsync(9, RoomFor(chunk, offset) + 64, cancellationToken);
-                WriteSubscriberRow(copy, chunk.At(offset), ids[i], now);
-            }
-
-            await copy.CompleteAsync(cancellationToken);
-        }
-
-        private async Task CopyConsentsAsync(List<RowAt> rows, long[] ids, CancellationToken cancellationToken)
-        {
-            await using var copy = await CopyWriter.BeginAsync(connection, PostgresCopyIntoConsents, cancellationToken);
-            var now = constants.NowMicroseconds;
-            var source = constants.SourceUtf8;
-            for (var i = 0; i < rows.Count; i++)
-            {
-                await copy.StartRowAsync(5, 64 + source.Length, cancellationToken);
-                copy.Int64(ids[i]);
-                copy.Int64(now);
-                copy.Bytes(Signup);
-                copy.Bytes(source);
-
-                // The same words the staged statement's CASE writes.
-                copy.Bytes(rows[i].Chunk.At(rows[i].Offset).Languages switch
-                {
-                    1 => "en"u8,
-                    2 => "ar"u8,
-                    _ => "ar,en"u8,
-                });
+                await copy.StartRowAsync(10, RoomFor(chunk, offset) + 64, cancellationToken);
+                WriteSubscriberRow(copy, chunk.At(offset), ids[i], now, constants.Consent.Id);
             }
 
             await copy.CompleteAsync(cancellationToken);
@@ -432,6 +404,7 @@ public sealed partial class SubscriberImporter
                 await _relaxCommit.DisposeAsync();
                 await _reserveIds!.DisposeAsync();
                 await _insertFromStage!.DisposeAsync();
+                await _insertConsent!.DisposeAsync();
             }
 
             if (connection.State == System.Data.ConnectionState.Open)

@@ -25,7 +25,7 @@ namespace Broadsheet.Subscribers;
 /// </summary>
 /// <remarks>
 /// Imported subscribers are <see cref="SubscriberStatus.Active"/>: the newsroom already holds their consent, and
-/// each gets a <see cref="ConsentAction.Signup"/> record saying it came from this file. An address already in the
+/// they share one <see cref="ImportConsent"/> record saying they came from this file. An address already in the
 /// database is left exactly as it is (an unsubscribed reader is not re-subscribed), so importing the same file
 /// twice changes nothing the second time.
 /// </remarks>
@@ -61,8 +61,8 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
     // makes a re-run harmless and leaves existing rows (and their status) untouched; sqlite3_changes() after each
     // step (1 or 0) tells "imported" from "already subscribed".
     private const string SqliteInsertSubscriber = """
-        INSERT INTO subscribers ("EmailEncrypted", "EmailIndex", "NameEncrypted", "Status", "Languages", "CreatedAt", "UpdatedAt", "ConfirmedAt")
-        VALUES (?1, ?2, ?3, 'Active', ?4, ?5, ?5, ?5)
+        INSERT INTO subscribers ("EmailEncrypted", "EmailIndex", "NameEncrypted", "Status", "Languages", "CreatedAt", "UpdatedAt", "ConfirmedAt", "ImportConsentId")
+        VALUES (?1, ?2, ?3, 'Active', ?4, ?5, ?5, ?5, ?6)
         ON CONFLICT ("EmailIndex") DO NOTHING
         """;
 
@@ -79,35 +79,23 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
     // default cache ran at about half the speed.
     private const int SqliteRowsPerTransaction = 100_000;
 
-    // The consent rows of a transaction, set-based. The transaction is BEGIN IMMEDIATE, so it holds SQLite's
-    // only write lock from before the inserts; with AUTOINCREMENT ids only grow, so the rows above the largest id
-    // seen at the start are exactly this transaction's new subscribers, and a conflicting (existing) address gets no
-    // consent record. Primary-key range scan: no extra index needed.
-    private const string SqliteLargestSubscriberId = """SELECT COALESCE(MAX("Id"), 0) FROM subscribers""";
-
-    private const string SqliteInsertConsents = """
-        INSERT INTO consents ("SubscriberId", "At", "Action", "Source", "Language")
-        SELECT "Id", $now, 'Signup', $source, CASE "Languages" WHEN 1 THEN 'en' WHEN 2 THEN 'ar' ELSE 'ar,en' END
-        FROM subscribers
-        WHERE "Id" > $before
+    // Both providers: the import's one consent record, written by every transaction that added a subscriber (after
+    // its rows, so two PostgreSQL transactions wait on each other's copy of it only for a moment), so it exists exactly
+    // when one of its subscribers does and a re-run that adds nobody writes nothing.
+    private const string InsertImportConsent = """
+        INSERT INTO import_consents ("Id", "At", "Source", "Language") VALUES (@id, @at, @source, @language)
+        ON CONFLICT ("Id") DO NOTHING
         """;
 
     // PostgreSQL (see SubscriberImporter.Postgres.cs): rows that might already be there go through binary COPY into
-    // a session-private staging table and the one statement below, which moves them into subscribers and writes the
-    // consents from RETURNING, listing only the rows actually inserted (conflicts return nothing). ON COMMIT DELETE
-    // ROWS empties the stage per transaction.
+    // a session-private staging table and the one statement below, which moves them into subscribers; its count is
+    // the rows actually inserted (conflicts insert nothing). ON COMMIT DELETE ROWS empties the stage per transaction.
     private const string PostgresCopyIntoStage = "COPY subscriber_import (email, email_index, name, languages) FROM STDIN (FORMAT BINARY)";
 
     private const string PostgresInsertFromStage = """
-        WITH inserted AS (
-            INSERT INTO subscribers ("EmailEncrypted", "EmailIndex", "NameEncrypted", "Status", "Languages", "CreatedAt", "UpdatedAt", "ConfirmedAt")
-            SELECT email, email_index, name, 'Active', languages, @now, @now, @now FROM subscriber_import
-            ON CONFLICT ("EmailIndex") DO NOTHING
-            RETURNING "Id", "Languages"
-        )
-        INSERT INTO consents ("SubscriberId", "At", "Action", "Source", "Language")
-        SELECT "Id", @now, 'Signup', @source, CASE "Languages" WHEN 1 THEN 'en' WHEN 2 THEN 'ar' ELSE 'ar,en' END
-        FROM inserted
+        INSERT INTO subscribers ("EmailEncrypted", "EmailIndex", "NameEncrypted", "Status", "Languages", "CreatedAt", "UpdatedAt", "ConfirmedAt", "ImportConsentId")
+        SELECT email, email_index, name, 'Active', languages, @now, @now, @now, @import FROM subscriber_import
+        ON CONFLICT ("EmailIndex") DO NOTHING
         """;
 
     // Rows per transaction: a few large statements rather than many small ones. Two transactions are in flight at
@@ -250,8 +238,13 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
             throw new ArgumentException("The default languages must include English, Arabic or both.", nameof(defaultLanguages));
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var source = Truncate("cli-import:" + Path.GetFileName(file.Path), MaxSourceLength);
+        var consent = new ImportConsent
+        {
+            Id = Random.Shared.NextInt64(1, long.MaxValue),
+            At = time.GetUtcNow().UtcDateTime,
+            Source = Truncate("cli-import:" + Path.GetFileName(file.Path), MaxSourceLength),
+            Language = SubscriberExporter.LanguagesText(defaultLanguages),
+        };
         var reportTemp = file.ReportPath + ".part";
 
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -278,8 +271,8 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
             try
             {
                 written = connection is NpgsqlConnection postgres
-                    ? await WritePostgresAsync(postgres, existing!, _chunks, chunks.Reader, now, source, file.Length, progress, stop.Token)
-                    : await WriteSqliteAsync((SqliteConnection)connection, _chunks, chunks.Reader, now, source, file.Length, progress, stop.Token);
+                    ? await WritePostgresAsync(postgres, existing!, _chunks, chunks.Reader, consent, file.Length, progress, stop.Token)
+                    : await WriteSqliteAsync((SqliteConnection)connection, _chunks, chunks.Reader, consent, file.Length, progress, stop.Token);
             }
             catch
             {
@@ -585,20 +578,13 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         SqliteConnection connection,
         ImportChunk.Pool chunkPool,
         ChannelReader<ImportChunk> chunks,
-        DateTime now,
-        string source,
+        ImportConsent consent,
         long totalBytes,
         IProgress<SubscriberImportProgress>? progress,
         CancellationToken cancellationToken)
     {
-        await using var largestId = connection.CreateCommand();
-        largestId.CommandText = SqliteLargestSubscriberId;
-
-        await using var consents = connection.CreateCommand();
-        consents.CommandText = SqliteInsertConsents;
-        consents.Parameters.AddWithValue("$now", now);
-        consents.Parameters.AddWithValue("$source", source);
-        var before = consents.Parameters.Add("$before", SqliteType.Integer);
+        await using var insertConsent = connection.CreateCommand();
+        AddImportConsent(insertConsent, consent);
 
         var handle = connection.Handle!;
         Check(handle, raw.sqlite3_prepare_v2(handle, SqliteInsertSubscriber, out var insert));
@@ -610,17 +596,13 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
         try
         {
             // The same text EF Core and Microsoft.Data.Sqlite write for a DateTime, so EF reads these rows back alike.
-            var nowText = now.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
+            var nowText = consent.At.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", CultureInfo.InvariantCulture);
             Check(handle, raw.sqlite3_bind_text(insert, 5, nowText));
+            Check(handle, raw.sqlite3_bind_int64(insert, 6, consent.Id));
             await foreach (var chunk in chunks.ReadAllAsync(cancellationToken))
             {
-                if (transaction is null)
-                {
-                    // Not deferred: BEGIN IMMEDIATE takes the write lock now, which the consent statement relies on.
-                    transaction = connection.BeginTransaction(deferred: false);
-                    largestId.Transaction = consents.Transaction = transaction;
-                    before.Value = (long)(await largestId.ExecuteScalarAsync(cancellationToken))!;
-                }
+                // Not deferred: BEGIN IMMEDIATE takes the write lock now rather than failing to upgrade a read later.
+                transaction ??= connection.BeginTransaction(deferred: false);
 
                 for (var offset = 0; offset < chunk.Length;)
                 {
@@ -684,10 +666,10 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
             }
 
             held.Clear();
-            var consentRows = await consents.ExecuteNonQueryAsync(cancellationToken);
-            if (consentRows != transactionInserted)
+            if (transactionInserted > 0)
             {
-                throw new InvalidOperationException($"The import wrote {transactionInserted} subscribers but {consentRows} consent records; rolled back.");
+                insertConsent.Transaction = transaction;
+                await insertConsent.ExecuteNonQueryAsync(cancellationToken);
             }
 
             await transaction!.CommitAsync(cancellationToken);
@@ -697,6 +679,19 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
             inserted += transactionInserted;
             transactionRows = transactionInserted = 0;
             progress?.Report(reached);
+        }
+    }
+
+    /// <summary>Readies <see cref="InsertImportConsent"/> on either provider's command.</summary>
+    private static void AddImportConsent(System.Data.Common.DbCommand command, ImportConsent consent)
+    {
+        command.CommandText = InsertImportConsent;
+        foreach (var (name, value) in new (string, object)[] { ("id", consent.Id), ("at", consent.At), ("source", consent.Source), ("language", consent.Language) })
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
         }
     }
 

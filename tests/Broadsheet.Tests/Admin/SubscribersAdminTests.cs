@@ -202,6 +202,31 @@ public sealed partial class SubscribersAdminTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task An_imported_readers_history_starts_with_the_imports_consent_record(DatabaseProvider provider)
+    {
+        await using var site = await TestSite.StartAsync(provider, demoContent: false);
+        var csv = Path.Combine(site.Environment.DataDirectory, "spring list.csv");
+        await File.WriteAllTextAsync(csv, "email,language\nimported@example.org,ar\n", Ct);
+        await using (var scope = site.Services.CreateAsyncScope())
+        {
+            var importer = ActivatorUtilities.CreateInstance<SubscriberImporter>(scope.ServiceProvider);
+            Assert.Equal(1, (await importer.ImportAsync(SubscriberImporter.Inspect(csv), NewsletterLanguages.English, progress: null, Ct)).Imported);
+        }
+
+        var id = (await FindAsync(site, "imported@example.org"))!.Id;
+        using var editor = await AdminClient.SignInAsync(site, StaffRole.Editor);
+
+        using var response = await editor.GetAsync($"/admin/subscribers/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await BodyAsync(response);
+        var row = Assert.Single(Regex.Matches(html, "<tr data-action=\"([a-z]+)\">(.*?)</tr>", RegexOptions.Singleline));
+        Assert.Equal("signup", row.Groups[1].Value);
+        Assert.Contains("<td dir=\"ltr\">cli-import:spring list.csv</td>", row.Groups[2].Value, StringComparison.Ordinal);
+        Assert.Contains("<td>en</td>", row.Groups[2].Value, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Export_downloads_the_cli_csv_with_cells_a_spreadsheet_would_run_neutralised(DatabaseProvider provider)
     {
         await using var site = await TestSite.StartAsync(provider, demoContent: false);

@@ -47,13 +47,14 @@ public sealed class SubscribersCommandTests
             return db.SaveChangesAsync(Ct);
         });
 
-    private static Task<(List<Subscriber> Subscribers, List<ConsentRecord> Consents, List<Suppression> Suppressions, AddressProtector Protector)> ReadAsync(TestServices services) =>
+    private static Task<(List<Subscriber> Subscribers, List<ConsentRecord> Consents, List<ImportConsent> Imports, List<Suppression> Suppressions, AddressProtector Protector)> ReadAsync(TestServices services) =>
         services.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BroadsheetDb>();
             return (
                 await db.Subscribers.AsNoTracking().OrderBy(s => s.Id).ToListAsync(Ct),
                 await db.Consents.AsNoTracking().OrderBy(c => c.Id).ToListAsync(Ct),
+                await db.ImportConsents.AsNoTracking().ToListAsync(Ct),
                 await db.Suppressions.AsNoTracking().ToListAsync(Ct),
                 sp.GetRequiredService<AddressProtector>());
         });
@@ -82,7 +83,7 @@ public sealed class SubscribersCommandTests
             Assert.DoesNotContain(address, first.Error, StringComparison.OrdinalIgnoreCase);
         }
 
-        var (subscribers, consents, _, protector) = await ReadAsync(services);
+        var (subscribers, consents, imports, _, protector) = await ReadAsync(services);
         var byAddress = subscribers.ToDictionary(s => protector.Decrypt(s.EmailEncrypted));
         Assert.Equal(ImportedAddresses.Order(StringComparer.Ordinal), byAddress.Keys.Order(StringComparer.Ordinal));
         Assert.All(subscribers, s => Assert.Equal(SubscriberStatus.Active, s.Status));
@@ -94,11 +95,11 @@ public sealed class SubscribersCommandTests
             ImportedAddresses.Select(a => byAddress[a].Languages));
         Assert.Equal(protector.BlindIndex("amira@example.com"), byAddress["amira@example.com"].EmailIndex);
 
-        var history = consents.OrderBy(c => c.SubscriberId).ToList();
-        Assert.Equal(subscribers.Select(s => s.Id), history.Select(c => c.SubscriberId));
-        Assert.All(history, c => Assert.Equal((ConsentAction.Signup, "cli-import:newsroom list.csv"), (c.Action, c.Source)));
-        // By address, not by id: SQLite numbers a transaction's new rows in blind-index order (SubscriberImporter).
-        Assert.Equal(["ar", "en", "ar,en", "ar", "ar,en"], ImportedAddresses.Select(a => history.Single(c => c.SubscriberId == byAddress[a].Id).Language));
+        // One consent record for the import, which every imported reader points at.
+        Assert.Empty(consents);
+        var import = Assert.Single(imports);
+        Assert.Equal(("cli-import:newsroom list.csv", "ar"), (import.Source, import.Language));
+        Assert.All(subscribers, s => Assert.Equal(import.Id, s.ImportConsentId));
 
         var second = await CliProcess.RunAsync(environment, "subscribers", "import", file, "--lang", "ar");
 
@@ -106,7 +107,7 @@ public sealed class SubscribersCommandTests
         Assert.Equal(("0", "5", "1", "1", "3"), (Line("imported", second), Line("already subscribed", second), Line("duplicates in file", second), Line("suppressed (skipped)", second), Line("rejected", second)));
         var after = await ReadAsync(services);
         Assert.Equal(subscribers.Select(s => (s.Id, s.UpdatedAt, s.Status)), after.Subscribers.Select(s => (s.Id, s.UpdatedAt, s.Status)));
-        Assert.Equal(consents.Count, after.Consents.Count);
+        Assert.Equal((0, import.Id), (after.Consents.Count, Assert.Single(after.Imports).Id));
     }
 
     [Fact]
@@ -193,7 +194,7 @@ public sealed class SubscribersCommandTests
         Assert.True(import.ExitCode == 0, import.Error);
         Assert.Equal(("7", "1"), (Line("imported", import), Line("rejected", import)));
         Assert.Equal("line,reason\r\n3,status unsubscribed (only active subscribers are imported)\r\n", await File.ReadAllTextAsync(Path.ChangeExtension(file, ".rejected.csv"), Ct));
-        var (imported, _, _, protector) = await ReadAsync(otherServices);
+        var (imported, _, _, _, protector) = await ReadAsync(otherServices);
         // In the file's order (by the number in each address), not the ids': SQLite numbers a transaction's new rows
         // in blind-index order (SubscriberImporter).
         var subscribers = imported.OrderBy(s => ReaderNumber(protector, s)).ToList();
@@ -234,7 +235,7 @@ public sealed class SubscribersCommandTests
         var consent = Assert.Single(root.GetProperty("consents").EnumerateArray());
         Assert.Equal("signup", consent.GetProperty("action").GetString());
         Assert.Equal("cli-import:list.csv", consent.GetProperty("source").GetString());
-        Assert.Equal("ar,en", consent.GetProperty("language").GetString());
+        Assert.Equal("en", consent.GetProperty("language").GetString());
         Assert.Equal("absent", consent.GetProperty("ipHash").GetString());
 
         var unknown = await CliProcess.RunAsync(environment, "subscribers", "show", "nobody@example.com");
@@ -266,10 +267,11 @@ public sealed class SubscribersCommandTests
 
         Assert.True(erased.ExitCode == 0, erased.Error);
         Assert.Equal("erased", erased.Out.Trim());
-        var (subscribers, consents, suppressions, protector) = await ReadAsync(services);
+        var (subscribers, _, imports, suppressions, protector) = await ReadAsync(services);
         Assert.Equal(5, subscribers.Count);
         Assert.DoesNotContain("amira@example.com", subscribers.Select(s => protector.Decrypt(s.EmailEncrypted)));
-        Assert.Equal(subscribers.Select(s => s.Id), consents.Select(c => c.SubscriberId).Order());
+        // The import's record names no one, so it stays for the others.
+        Assert.All(subscribers, s => Assert.Equal(Assert.Single(imports).Id, s.ImportConsentId));
         var suppression = Assert.Single(suppressions);
         Assert.Equal(protector.SuppressionHash("amira@example.com"), suppression.AddressHash);
         Assert.Equal(SuppressionReason.Erased, suppression.Reason);

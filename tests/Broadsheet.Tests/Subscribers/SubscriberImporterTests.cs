@@ -146,7 +146,7 @@ public sealed class SubscriberImporterTests
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task An_import_never_touches_an_existing_subscriber_and_only_new_rows_get_a_consent_record(DatabaseProvider provider)
+    public async Task An_import_never_touches_an_existing_subscriber_and_only_new_rows_point_at_its_consent_record(DatabaseProvider provider)
     {
         await using var services = await TestServices.CreateAsync(provider);
         var existing = await services.InScopeAsync(async sp =>
@@ -173,15 +173,17 @@ public sealed class SubscriberImporterTests
         var result = await ImportAsync(services, csv, NewsletterLanguages.English);
 
         Assert.Equal((1L, 1L, 1L, 0L, 0L), (result.Imported, result.AlreadySubscribed, result.DuplicatesInFile, result.Suppressed, result.Rejected));
-        var (subscribers, consents) = await services.InScopeAsync(async sp =>
+        var (subscribers, consents, imports) = await services.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BroadsheetDb>();
-            return (await db.Subscribers.AsNoTracking().OrderBy(s => s.Id).ToListAsync(Ct), await db.Consents.AsNoTracking().ToListAsync(Ct));
+            return (await db.Subscribers.AsNoTracking().OrderBy(s => s.Id).ToListAsync(Ct), await db.Consents.AsNoTracking().ToListAsync(Ct),
+                await db.ImportConsents.AsNoTracking().ToListAsync(Ct));
         });
 
         var left = subscribers.Single(s => s.Id == existing);
         Assert.Equal((SubscriberStatus.Unsubscribed, NewsletterLanguages.Arabic, (byte[]?)null), (left.Status, left.Languages, left.NameEncrypted));
         Assert.Equal(new DateTime(2025, 2, 1, 0, 0, 0, DateTimeKind.Utc), left.UpdatedAt);
+        Assert.Null(left.ImportConsentId);
 
         var added = subscribers.Single(s => s.Id != existing);
         var protector = services.Scope().ServiceProvider.GetRequiredService<AddressProtector>();
@@ -192,13 +194,21 @@ public sealed class SubscriberImporterTests
         Assert.Equal(services.Clock.GetUtcNow().UtcDateTime, added.CreatedAt);
         Assert.Equal(services.Clock.GetUtcNow().UtcDateTime, added.ConfirmedAt);
 
-        var consent = Assert.Single(consents);
-        Assert.Equal((added.Id, ConsentAction.Signup, "cli-import:list.csv", "ar", (byte[]?)null), (consent.SubscriberId, consent.Action, consent.Source, consent.Language, consent.IpHash));
+        // One record for the import, named by the new row only; the language is the import's default, for rows
+        // that name none (this row's own choice is on the row).
+        Assert.Empty(consents);
+        var import = Assert.Single(imports);
+        Assert.Equal(import.Id, added.ImportConsentId);
+        Assert.Equal(("cli-import:list.csv", "en", services.Clock.GetUtcNow().UtcDateTime), (import.Source, import.Language, import.At));
+        var history = await services.InScopeAsync(sp => ConsentHistory.LoadAsync(sp.GetRequiredService<BroadsheetDb>(), added, Ct));
+        var consent = Assert.Single(history);
+        Assert.Equal((added.Id, ConsentAction.Signup, "cli-import:list.csv", "en", (byte[]?)null), (consent.SubscriberId, consent.Action, consent.Source, consent.Language, consent.IpHash));
+        Assert.Empty(await services.InScopeAsync(sp => ConsentHistory.LoadAsync(sp.GetRequiredService<BroadsheetDb>(), left, Ct)));
     }
 
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
-    public async Task A_list_larger_than_one_transaction_gets_exactly_one_consent_per_new_subscriber(DatabaseProvider provider)
+    public async Task A_list_larger_than_one_transaction_gives_every_new_subscriber_and_no_other_the_one_import_consent(DatabaseProvider provider)
     {
         await using var services = await TestServices.CreateAsync(provider);
         // Every hundredth row repeats the row before it; a thousand addresses are there already.
@@ -231,18 +241,22 @@ public sealed class SubscriberImporterTests
         var result = await ImportAsync(services, csv, NewsletterLanguages.Arabic);
 
         Assert.Equal((117_800L, 1_000L, 1_200L, 0L, 0L), (result.Imported, result.AlreadySubscribed, result.DuplicatesInFile, result.Suppressed, result.Rejected));
-        var (subscribers, consents, distinct, pending, both) = await services.InScopeAsync(async sp =>
+        var (subscribers, consents, import, pointing, pendingPointing, both) = await services.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BroadsheetDb>();
+            var import = await db.ImportConsents.AsNoTracking().SingleAsync(Ct);
             return (
                 await db.Subscribers.CountAsync(Ct),
                 await db.Consents.CountAsync(Ct),
-                await db.Consents.Select(c => c.SubscriberId).Distinct().CountAsync(Ct),
-                await db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Pending, Ct),
-                await db.Consents.CountAsync(c => c.Language == "ar,en", Ct));
+                import,
+                await db.Subscribers.CountAsync(s => s.ImportConsentId == import.Id && s.Status == SubscriberStatus.Active, Ct),
+                await db.Subscribers.CountAsync(s => s.Status == SubscriberStatus.Pending && s.ImportConsentId == null, Ct),
+                await db.Subscribers.CountAsync(s => s.ImportConsentId == import.Id && s.Languages == NewsletterLanguages.Both, Ct));
         });
-        Assert.Equal((118_800, 117_800, 117_800, 1_000), (subscribers, consents, distinct, pending));
-        Assert.Equal(await services.InScopeAsync(sp => sp.GetRequiredService<BroadsheetDb>().Subscribers.CountAsync(s => s.Languages == NewsletterLanguages.Both && s.Status == SubscriberStatus.Active, Ct)), both);
+        Assert.Equal((118_800, 0, 117_800, 1_000), (subscribers, consents, pointing, pendingPointing));
+        Assert.Equal(("cli-import:large.csv", "ar"), (import.Source, import.Language));
+        // Addresses 0, 3, 6 … asked for both (less those already there, reader0, reader100 … reader99900); the rest took the default.
+        Assert.Equal(Enumerable.Range(0, 120_000).Count(n => n % 100 != 99 && n % 3 == 0 && !(n % 100 == 0 && n < 100_000)), both);
     }
 
     [Theory]
@@ -297,22 +311,24 @@ public sealed class SubscriberImporterTests
         });
 
         Assert.Equal((2_999L, 1L, 0L, 0L), (result.Imported, result.AlreadySubscribed, result.DuplicatesInFile, result.Rejected));
-        var (subscribers, imported, importedFor, raced) = await services.InScopeAsync(async sp =>
+        var (subscribers, imports, imported, raced) = await services.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BroadsheetDb>();
             var index = sp.GetRequiredService<AddressProtector>().BlindIndex("racer1500@example.net");
             var racer = await db.Subscribers.AsNoTracking().SingleAsync(s => s.EmailIndex == index, Ct);
+            var imports = await db.ImportConsents.AsNoTracking().Select(i => i.Source).ToListAsync(Ct);
             return (
                 await db.Subscribers.CountAsync(Ct),
-                await db.Consents.CountAsync(c => c.Source == "cli-import:race.csv", Ct),
-                await db.Consents.Where(c => c.Source == "cli-import:race.csv").Select(c => c.SubscriberId).Distinct().CountAsync(Ct),
-                (racer.Status, await db.Consents.Where(c => c.SubscriberId == racer.Id).Select(c => c.Source).ToListAsync(Ct)));
+                imports,
+                await db.Subscribers.CountAsync(s => s.ImportConsentId != null, Ct),
+                (racer.Status, racer.ImportConsentId, (await ConsentHistory.LoadAsync(db, racer, Ct)).Select(c => c.Source).ToList()));
         });
 
-        Assert.Equal((3_000, 2_999, 2_999), (subscribers, imported, importedFor));
+        Assert.Equal((3_000, 2_999), (subscribers, imported));
+        Assert.Equal(["cli-import:race.csv"], imports);
         // The signup's own row and history, untouched by the import.
-        Assert.Equal(SubscriberStatus.Pending, raced.Status);
-        Assert.Equal(["form"], raced.Item2);
+        Assert.Equal((SubscriberStatus.Pending, (long?)null), (raced.Status, raced.ImportConsentId));
+        Assert.Equal(["form"], raced.Item3);
     }
 
     [Theory]
@@ -327,13 +343,16 @@ public sealed class SubscriberImporterTests
 
         Assert.Equal((60_000L, 0L), (first.Imported, first.AlreadySubscribed));
         Assert.Equal((0L, 60_000L), (second.Imported, second.AlreadySubscribed));
-        var (subscribers, consents, sample) = await services.InScopeAsync(async sp =>
+        var (subscribers, imports, sample) = await services.InScopeAsync(async sp =>
         {
             var db = sp.GetRequiredService<BroadsheetDb>();
-            return (await db.Subscribers.CountAsync(Ct), await db.Consents.CountAsync(Ct),
+            return (await db.Subscribers.CountAsync(Ct), await db.ImportConsents.AsNoTracking().ToListAsync(Ct),
                 await db.Subscribers.AsNoTracking().OrderBy(s => s.Id).Skip(31_234).FirstAsync(Ct));
         });
-        Assert.Equal((60_000, 60_000), (subscribers, consents));
+
+        // The second run added no one, so it left no consent record of its own.
+        Assert.Equal(60_000, subscribers);
+        Assert.Equal(Assert.Single(imports).Id, sample.ImportConsentId);
 
         var protector = services.Scope().ServiceProvider.GetRequiredService<AddressProtector>();
         var address = protector.Decrypt(sample.EmailEncrypted);

@@ -117,7 +117,7 @@ internal static partial class AdminSubscribersRoutes
             suppression = await db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.AddressHash == hash, ct);
         }
 
-        var consents = await db.Consents.AsNoTracking().Where(c => c.SubscriberId == id).OrderBy(c => c.At).ThenBy(c => c.Id).ToListAsync(ct);
+        var consents = await ConsentHistory.LoadAsync(db, subscriber, ct);
 
         // Through the deliveries' subscriber index; the join brings each send's subject and kind.
         var deliveries = (await db.Deliveries.AsNoTracking()

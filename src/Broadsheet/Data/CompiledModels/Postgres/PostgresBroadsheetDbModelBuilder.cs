@@ -12,7 +12,7 @@ namespace Broadsheet.Data.CompiledModels.Postgres
     public partial class PostgresBroadsheetDbModel
     {
         private PostgresBroadsheetDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e792c159-f504-455c-a6b0-21f6f84fba70"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("2656e83c-b700-401f-af1b-76c051862d07"), entityTypeCount: 24)
         {
         }
 
@@ -38,6 +38,7 @@ namespace Broadsheet.Data.CompiledModels.Postgres
             var staffInvitation = StaffInvitationEntityType.Create(this);
             var staffMember = StaffMemberEntityType.Create(this);
             var consentRecord = ConsentRecordEntityType.Create(this);
+            var importConsent = ImportConsentEntityType.Create(this);
             var subscriber = SubscriberEntityType.Create(this);
             var suppression = SuppressionEntityType.Create(this);
             var postTag = PostTagEntityType.Create(this);
@@ -91,6 +92,7 @@ namespace Broadsheet.Data.CompiledModels.Postgres
             StaffInvitationEntityType.CreateAnnotations(staffInvitation);
             StaffMemberEntityType.CreateAnnotations(staffMember);
             ConsentRecordEntityType.CreateAnnotations(consentRecord);
+            ImportConsentEntityType.CreateAnnotations(importConsent);
             SubscriberEntityType.CreateAnnotations(subscriber);
             SuppressionEntityType.CreateAnnotations(suppression);
             PostTagEntityType.CreateAnnotations(postTag);

@@ -20,7 +20,7 @@ namespace Broadsheet.Data.CompiledModels.Postgres
                 "Broadsheet.Subscribers.Subscriber",
                 typeof(Subscriber),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 navigationCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -74,6 +74,14 @@ namespace Broadsheet.Data.CompiledModels.Postgres
                 fieldInfo: typeof(Subscriber).GetField("<EmailIndex>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 16);
             emailIndex.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+
+            var importConsentId = runtimeEntityType.AddProperty(
+                "ImportConsentId",
+                typeof(long?),
+                propertyInfo: typeof(Subscriber).GetProperty("ImportConsentId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscriber).GetField("<ImportConsentId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
+            importConsentId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
 
             var languages = runtimeEntityType.AddProperty(
                 "Languages",

@@ -11,7 +11,7 @@ namespace Broadsheet.Data.CompiledModels.Sqlite
     public partial class SqliteBroadsheetDbModel
     {
         private SqliteBroadsheetDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("64b4c2e8-433d-4447-9ae3-3cab1bc5dbd4"), entityTypeCount: 23)
+            : base(skipDetectChanges: false, modelId: new Guid("f092bdce-3119-46ab-a431-ae22f58f514b"), entityTypeCount: 24)
         {
         }
 
@@ -37,6 +37,7 @@ namespace Broadsheet.Data.CompiledModels.Sqlite
             var staffInvitation = StaffInvitationEntityType.Create(this);
             var staffMember = StaffMemberEntityType.Create(this);
             var consentRecord = ConsentRecordEntityType.Create(this);
+            var importConsent = ImportConsentEntityType.Create(this);
             var subscriber = SubscriberEntityType.Create(this);
             var suppression = SuppressionEntityType.Create(this);
             var postTag = PostTagEntityType.Create(this);
@@ -90,6 +91,7 @@ namespace Broadsheet.Data.CompiledModels.Sqlite
             StaffInvitationEntityType.CreateAnnotations(staffInvitation);
             StaffMemberEntityType.CreateAnnotations(staffMember);
             ConsentRecordEntityType.CreateAnnotations(consentRecord);
+            ImportConsentEntityType.CreateAnnotations(importConsent);
             SubscriberEntityType.CreateAnnotations(subscriber);
             SuppressionEntityType.CreateAnnotations(suppression);
             PostTagEntityType.CreateAnnotations(postTag);

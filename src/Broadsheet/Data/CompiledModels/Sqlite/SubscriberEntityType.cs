@@ -19,7 +19,7 @@ namespace Broadsheet.Data.CompiledModels.Sqlite
                 "Broadsheet.Subscribers.Subscriber",
                 typeof(Subscriber),
                 baseEntityType,
-                propertyCount: 12,
+                propertyCount: 13,
                 navigationCount: 1,
                 unnamedIndexCount: 2,
                 keyCount: 1);
@@ -69,6 +69,13 @@ namespace Broadsheet.Data.CompiledModels.Sqlite
                 propertyInfo: typeof(Subscriber).GetProperty("EmailIndex", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(Subscriber).GetField("<EmailIndex>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 maxLength: 16);
+
+            var importConsentId = runtimeEntityType.AddProperty(
+                "ImportConsentId",
+                typeof(long?),
+                propertyInfo: typeof(Subscriber).GetProperty("ImportConsentId", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(Subscriber).GetField("<ImportConsentId>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                nullable: true);
 
             var languages = runtimeEntityType.AddProperty(
                 "Languages",

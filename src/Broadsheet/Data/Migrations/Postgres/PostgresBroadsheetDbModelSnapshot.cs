@@ -833,6 +833,29 @@ namespace Broadsheet.Data.Migrations.Postgres
                     b.ToTable("consents", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Subscribers.ImportConsent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("import_consents", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Subscribers.Subscriber", b =>
                 {
                     b.Property<long>("Id")
@@ -859,6 +882,9 @@ namespace Broadsheet.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("bytea");
+
+                    b.Property<long?>("ImportConsentId")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Languages")
                         .HasColumnType("integer");

@@ -802,6 +802,29 @@ namespace Broadsheet.Data.Migrations.Sqlite
                     b.ToTable("consents", (string)null);
                 });
 
+            modelBuilder.Entity("Broadsheet.Subscribers.ImportConsent", b =>
+                {
+                    b.Property<long>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("import_consents", (string)null);
+                });
+
             modelBuilder.Entity("Broadsheet.Subscribers.Subscriber", b =>
                 {
                     b.Property<long>("Id")
@@ -826,6 +849,9 @@ namespace Broadsheet.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("BLOB");
+
+                    b.Property<long?>("ImportConsentId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Languages")
                         .HasColumnType("INTEGER");
