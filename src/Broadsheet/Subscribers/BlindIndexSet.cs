@@ -1,19 +1,22 @@
 namespace Broadsheet.Subscribers;
 
 /// <summary>
-/// The import's de-duplication set: the first 128 bits of each blind index seen so far, 16 bytes a slot in one
-/// open-addressed table, where a <see cref="HashSet{T}"/> of the same keys takes 28 bytes an entry (a hash code,
+/// The import's de-duplication set: the first 96 bits of each blind index seen so far, 12 bytes a slot in one
+/// open-addressed table, where a <see cref="HashSet{T}"/> of 128-bit keys takes 28 bytes an entry (a hash code,
 /// a link and a bucket besides the key). Sized once from the file's line count, it holds a million-row file in
-/// 21 MB instead of 28.
+/// 16 MB.
 /// </summary>
 /// <remarks>
 /// The keys are HMAC output, uniformly random, so the slot is taken straight from the key's high bits (no further
-/// hashing) and collisions are resolved by linear probing. An all-zero key marks an empty slot, so a real all-zero
-/// key (a chance of 2^-128) is kept aside in a flag.
+/// hashing) and collisions are resolved by linear probing. 96 bits: two different addresses of a ten-million-row
+/// file share them by chance with a probability of about 10^-15, and each 4 bytes less a slot is 4 MB less of the
+/// import's peak memory. An all-zero key marks an empty slot, so a real all-zero key (a chance of 2^-96) is kept
+/// aside in a flag.
 /// </remarks>
 internal sealed class BlindIndexSet
 {
-    private ulong[] _slots;
+    private ulong[] _high;
+    private uint[] _low;
     private ulong _capacity;
     private long _count;
     private bool _hasZero;
@@ -22,15 +25,17 @@ internal sealed class BlindIndexSet
     public BlindIndexSet(long expectedKeys)
     {
         _capacity = CapacityFor(expectedKeys);
-        _slots = new ulong[checked((long)_capacity * 2)];
+        _high = new ulong[_capacity];
+        _low = new uint[_capacity];
     }
 
     public long Count => _count;
 
-    /// <summary>Adds the key; false if it was there already.</summary>
+    /// <summary>Adds the key (its first 96 bits); false if it was there already.</summary>
     public bool Add((ulong High, ulong Low) key)
     {
-        if (key is (0, 0))
+        var low = (uint)(key.Low >> 32);
+        if (key.High == 0 && low == 0)
         {
             if (_hasZero)
             {
@@ -47,7 +52,7 @@ internal sealed class BlindIndexSet
             Grow();
         }
 
-        if (!TryPlace(_slots, _capacity, key))
+        if (!TryPlace(_high, _low, _capacity, key.High, low))
         {
             return false;
         }
@@ -60,23 +65,22 @@ internal sealed class BlindIndexSet
     private static ulong CapacityFor(long keys) => (ulong)Math.Max(16, keys + (keys / 3) + 1);
 
     /// <returns>False if the key is there already.</returns>
-    private static bool TryPlace(ulong[] slots, ulong capacity, (ulong High, ulong Low) key)
+    private static bool TryPlace(ulong[] highs, uint[] lows, ulong capacity, ulong high, uint low)
     {
-        // The high 64 bits of High × capacity: a uniform slot in [0, capacity) without a division.
-        var slot = Math.BigMul(key.High, capacity, out _);
+        // The high 64 bits of high × capacity: a uniform slot in [0, capacity) without a division.
+        var slot = Math.BigMul(high, capacity, out _);
         while (true)
         {
-            var at = slot * 2;
-            var high = slots[at];
-            var low = slots[at + 1];
-            if (high == 0 && low == 0)
+            var atHigh = highs[slot];
+            var atLow = lows[slot];
+            if (atHigh == 0 && atLow == 0)
             {
-                slots[at] = key.High;
-                slots[at + 1] = key.Low;
+                highs[slot] = high;
+                lows[slot] = low;
                 return true;
             }
 
-            if (high == key.High && low == key.Low)
+            if (atHigh == high && atLow == low)
             {
                 return false;
             }
@@ -91,16 +95,16 @@ internal sealed class BlindIndexSet
     private void Grow()
     {
         var capacity = _capacity * 2;
-        var slots = new ulong[checked((long)capacity * 2)];
-        for (var i = 0; i < _slots.Length; i += 2)
+        var highs = new ulong[capacity];
+        var lows = new uint[capacity];
+        for (var i = 0; i < _high.Length; i++)
         {
-            if (_slots[i] != 0 || _slots[i + 1] != 0)
+            if (_high[i] != 0 || _low[i] != 0)
             {
-                TryPlace(slots, capacity, (_slots[i], _slots[i + 1]));
+                TryPlace(highs, lows, capacity, _high[i], _low[i]);
             }
         }
 
-        _slots = slots;
-        _capacity = capacity;
+        (_high, _low, _capacity) = (highs, lows, capacity);
     }
 }

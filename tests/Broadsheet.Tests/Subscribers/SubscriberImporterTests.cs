@@ -361,6 +361,47 @@ public sealed class SubscriberImporterTests
         Assert.Equal("Name " + address["twice".Length..address.IndexOf('@', StringComparison.Ordinal)], protector.Decrypt(sample.NameEncrypted!));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
+    public async Task An_interrupted_import_keeps_whole_transactions_and_a_second_run_adds_exactly_the_rest(DatabaseProvider provider)
+    {
+        await using var services = await TestServices.CreateAsync(provider);
+        var csv = await WriteCsvAsync(services, "cut.csv", "email,name", 150_000, i => $"cut{i}@example.net,Reader {i}");
+
+        // Stopped as soon as the first transaction has committed; the next may be half-way through its rows.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => services.InScopeAsync(sp =>
+            ActivatorUtilities.CreateInstance<SubscriberImporter>(sp).ImportAsync(
+                SubscriberImporter.Inspect(csv), NewsletterLanguages.English, new StopOnReport(stop), stop.Token)));
+
+        var (kept, named, imports) = await services.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            return (await db.Subscribers.CountAsync(Ct), await db.Subscribers.CountAsync(s => s.ImportConsentId != null, Ct), await db.ImportConsents.CountAsync(Ct));
+        });
+        Assert.InRange(kept, 1, 149_999);
+        // Transactions are whole chunks; one cut off part-way would have left the rows it had reached in index order.
+        Assert.Equal(0, kept % SubscriberImporter.ChunkSize);
+        Assert.Equal((kept, 1), (named, imports));
+        Assert.False(File.Exists(Path.ChangeExtension(csv, ".rejected.csv.part")));
+
+        var rest = await ImportAsync(services, csv, NewsletterLanguages.English);
+
+        Assert.Equal((150_000L - kept, (long)kept), (rest.Imported, rest.AlreadySubscribed));
+        var (all, imported, consents) = await services.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            return (await db.Subscribers.CountAsync(Ct), await db.Subscribers.CountAsync(s => s.ImportConsentId != null, Ct), await db.ImportConsents.CountAsync(Ct));
+        });
+        // Each run that added someone has its own record.
+        Assert.Equal((150_000, 150_000, 2), (all, imported, consents));
+    }
+
+    private sealed class StopOnReport(CancellationTokenSource stop) : IProgress<SubscriberImportProgress>
+    {
+        public void Report(SubscriberImportProgress value) => stop.Cancel();
+    }
+
     [Fact]
     public void The_deduplication_set_and_the_existing_address_filter_never_forget_a_key()
     {
