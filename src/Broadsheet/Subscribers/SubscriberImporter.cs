@@ -73,12 +73,12 @@ public sealed partial class SubscriberImporter(BroadsheetDb db, AddressProtector
     // once in the transaction, where in file order a page left the cache and came back for most rows that land on it
     // (half the system time of a 1M-row import went on those page reads and writes). The price: on SQLite the ids of
     // a transaction's new subscribers follow their blind indexes, not their lines in the file; nothing reads meaning
-    // into an id. A transaction's rows (about 10 MB of chunks) are held until it commits, and in that order the
-    // page cache barely matters: SQLite's default 2 MB runs as fast as the 8 MB that file order needed. Measured on
-    // 1M rows: 5,000 rows a transaction in file order with the default cache ran at about half the speed; 64,000
-    // sorted ran as fast as 100,000 (9.2 s and 9.1 s, four runs each taking turns) with a peak RSS of 190-194 MB
-    // against 196-213 MB, so under bench/import's 200 MB every time.
-    // One transaction is written while the next is gathered (two sets of rows held), so 40,000 each.
+    // into an id. A transaction's rows are held until it commits, and in that order the page cache barely matters:
+    // SQLite's default 2 MB runs as fast as the 8 MB that file order needed. One transaction is written while the
+    // next is gathered, so two are held at once (about 5 MB of chunks each). Measured on 1M rows: 5,000 rows a
+    // transaction in file order ran at about half the speed; written one after the other, 64,000 sorted rows ran as
+    // fast as 100,000 with less memory; overlapped, 40,000 ran faster than 32,000 and kept the peak RSS near 190 MB,
+    // under bench/import's 200.
     private const int SqliteRowsPerTransaction = 40_000;
 
     // Both providers: the import's one consent record, written by every transaction that added a subscriber (after
