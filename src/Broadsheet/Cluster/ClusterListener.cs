@@ -37,7 +37,14 @@ public sealed partial class ClusterListener(
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
 
+    private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending;
+
+    /// <summary>
+    /// Completes once the first connection is listening and its full refresh is done. Until then a change another
+    /// instance makes is not heard, and the refresh will drop whatever this instance cached in the meantime.
+    /// </summary>
+    public Task CaughtUp => _caughtUp.Task;
 
     /// <summary>
     /// The <c>application_name</c> of an instance's listening connection, as <c>pg_stat_activity</c> shows it: an
@@ -71,6 +78,7 @@ public sealed partial class ClusterListener(
                 // Listening from here on; whatever changed before (at start, or while cut off) is caught up in full.
                 Interlocked.Exchange(ref _pending, 0);
                 await RefreshAsync(settings: true, stoppingToken);
+                _caughtUp.TrySetResult();
                 delivery.Notify(); // A send created while this instance was not listening is found now, not at the next poll.
                 if (failures > 0)
                 {
