@@ -10,6 +10,11 @@ public static class BroadsheetData
 {
     public const string ConnectionStringName = "Broadsheet";
 
+    /// <summary>How long a SQLite statement waits for another writer: the default connection's DefaultTimeout too.</summary>
+    private const int SqliteTimeoutSeconds = 30;
+
+    private static readonly SqliteBusyTimeout BusyTimeout = new(TimeSpan.FromSeconds(SqliteTimeoutSeconds));
+
     // pg_advisory_lock takes a bigint: "bs-migra" in ASCII, unlikely to be any other application's on a shared server.
     private const long MigrationLock = 0x62732d6d69677261;
 
@@ -29,7 +34,7 @@ public static class BroadsheetData
         else
         {
             var sqlite = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnectionString(options.DataDirectory) : connectionString;
-            services.AddDbContext<BroadsheetDb, SqliteBroadsheetDb>(o => Configure(o.UseSqlite(sqlite)));
+            services.AddDbContext<BroadsheetDb, SqliteBroadsheetDb>(o => Configure(o.UseSqlite(sqlite).AddInterceptors(BusyTimeout)));
         }
 
         return services;
@@ -38,7 +43,7 @@ public static class BroadsheetData
     // Migrating, EF would first build the model from OnModelCreating (the app otherwise runs on the compiled one, see
     // Data/CompiledModels) to compare it with the migrations' snapshot: a third of a second of every first start and
     // every CLI command on a new data folder. MigrationTests make the same comparison in CI, where it belongs.
-    private static void Configure(DbContextOptionsBuilder options) =>
+    private static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 
     public static string DefaultSqliteConnectionString(string dataDirectory)
@@ -48,7 +53,7 @@ public static class BroadsheetData
         {
             DataSource = Path.Combine(dataDirectory, "broadsheet.db"),
             // Writers wait for each other instead of failing with "database is locked".
-            DefaultTimeout = 30,
+            DefaultTimeout = SqliteTimeoutSeconds,
             Pooling = true,
         }.ToString();
     }

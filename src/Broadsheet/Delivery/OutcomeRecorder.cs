@@ -33,28 +33,59 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
 
     public void Complete() => _queue.Writer.TryComplete();
 
-    public async Task RunAsync(CancellationToken hardStop)
+    /// <summary>Writes outcomes on a thread of its own until <see cref="Complete"/> and the queue is empty.</summary>
+    /// <param name="hardStop">Once cancelled, a failed write is no longer retried.</param>
+    public Task RunAsync(CancellationToken hardStop)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The writes are synchronous (SQLite runs in this process): on a thread-pool thread each would hold one of the
+        // threads the senders' sockets complete on, for the length of every commit.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(hardStop);
+                finished.SetResult();
+            }
+#pragma warning disable CA1031 // Handed to whoever awaits the run.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                finished.SetException(exception);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Broadsheet outcome recorder",
+        };
+        thread.Start();
+        return finished.Task;
+    }
+
+    private void Run(CancellationToken hardStop)
+    {
+        using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
-        var store = new DeliveryStore(db);
+        using var store = new DeliveryStore(db);
         // Held open for the whole run: handed back to the pool after every group, a PostgreSQL connection was reset
         // (one more statement) each time it was taken again. One that cannot be opened now, or breaks later, is opened
         // by the next write, which retries and reports as before.
         try
         {
-            await db.Database.OpenConnectionAsync(CancellationToken.None);
+            db.Database.OpenConnection();
+            store.RelaxOutcomeCommits();
         }
 #pragma warning disable CA1031 // Not fatal here: the writes open the connection themselves.
         catch (Exception)
 #pragma warning restore CA1031
         {
         }
+
         var group = new List<(DeliveryOutcome Outcome, TaskCompletionSource Written)>(MaxGroup);
         var outcomes = new List<DeliveryOutcome>(MaxGroup);
 
         // Not cancelled by a stop: outcomes of messages that went out must be written, or they would be sent again.
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        while (WaitForOutcomes())
         {
             group.Clear();
             outcomes.Clear();
@@ -64,7 +95,7 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
                 outcomes.Add(item.Outcome);
             }
 
-            var error = await WriteAsync(store, outcomes, hardStop);
+            var error = Write(store, outcomes, hardStop);
             foreach (var (_, written) in group)
             {
                 if (error is null)
@@ -79,13 +110,20 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
         }
     }
 
-    private async Task<Exception?> WriteAsync(DeliveryStore store, List<DeliveryOutcome> outcomes, CancellationToken hardStop)
+    // Blocks this thread (its own) until an outcome is queued; false once the queue is completed and empty.
+    private bool WaitForOutcomes()
+    {
+        var waiting = _queue.Reader.WaitToReadAsync(CancellationToken.None);
+        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+    }
+
+    private Exception? Write(DeliveryStore store, List<DeliveryOutcome> outcomes, CancellationToken hardStop)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await store.RecordAsync(outcomes, owner, time.GetUtcNow().UtcDateTime, CancellationToken.None);
+                store.WriteOutcomes(outcomes, owner, time.GetUtcNow().UtcDateTime);
                 return null;
             }
 #pragma warning disable CA1031 // A database hiccup is retried; if it persists the senders stop and the leases lapse.
@@ -93,7 +131,7 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
 #pragma warning restore CA1031
             {
                 _ = exception;
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, CancellationToken.None);
+                Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time, CancellationToken.None).GetAwaiter().GetResult();
             }
 #pragma warning disable CA1031
             catch (Exception exception)

@@ -173,6 +173,40 @@ public sealed class DeliveryDispatcherTests
         Assert.Equal(7, rows.Select(r => r.SubscriberId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_SQLite_connection_waits_for_another_writer_in_SQLite_itself_and_outcome_commits_are_relaxed_only_while_the_recorder_holds_it()
+    {
+        var (services, _) = await StartAsync(DatabaseProvider.Sqlite);
+        await using var _services = services;
+        await services.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            await db.Database.OpenConnectionAsync(Ct);
+            var connection = db.Database.GetDbConnection();
+            // SQLite's own busy handler retries within milliseconds; Microsoft.Data.Sqlite's slept 150 ms a try.
+            Assert.Equal(30_000L, await PragmaAsync(connection, "busy_timeout"));
+            var before = await PragmaAsync(connection, "synchronous");
+            Assert.NotEqual(1L, before);
+
+            using (var store = new DeliveryStore(db))
+            {
+                store.RelaxOutcomeCommits();
+                Assert.Equal(1L, await PragmaAsync(connection, "synchronous"));
+            }
+
+            // Back as it was before the connection returns to the pool for anyone else's writes.
+            Assert.Equal(before, await PragmaAsync(connection, "synchronous"));
+            return 0;
+        });
+    }
+
+    private static async Task<long> PragmaAsync(System.Data.Common.DbConnection connection, string name)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + name;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Theory]
     [MemberData(nameof(Providers.Both), MemberType = typeof(Providers))]
     public async Task Eligibility_is_checked_again_at_claim_time(DatabaseProvider provider)
