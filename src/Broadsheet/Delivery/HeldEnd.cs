@@ -16,12 +16,22 @@ namespace Broadsheet.Delivery;
 /// </remarks>
 public static class HeldEnd
 {
-    /// <summary>Makes the last leaf part of <paramref name="message"/> end only once <paramref name="until"/> has completed.</summary>
+    /// <summary>
+    /// Makes the body of <paramref name="message"/> end only once <paramref name="until"/> has completed: a
+    /// <see cref="PreparedBody"/> before its closing boundary, any other before the end of its last leaf part.
+    /// </summary>
     /// <returns>False when the message has no part whose content could hold it (the caller then waits first).</returns>
     public static bool Apply(MimeMessage message, Task until)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(until);
+        if (message.Body is PreparedBody prepared)
+        {
+            // A campaign's body: everything but its closing boundary line.
+            prepared.HoldEndUntil(until);
+            return true;
+        }
+
         if (message.BodyParts.LastOrDefault() is not MimePart { Content: MimeContent { Stream: { } stream } content } last)
         {
             return false;

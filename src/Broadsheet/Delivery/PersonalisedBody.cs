@@ -6,9 +6,9 @@ namespace Broadsheet.Delivery;
 
 /// <summary>
 /// One body of a send (its text or its HTML), transfer-encoded once for every reader, with gaps where each reader's
-/// own links go. A reader's part is the encoded pieces and their encoded links read one after the other, handed to
-/// MimeKit as content already in its Content-Transfer-Encoding, so MimeKit neither scans it again (Prepare) nor
-/// encodes it again when the message is written, signed or measured.
+/// own links go, and with the CRLF line ends of the wire. A reader's part content is the encoded pieces and their
+/// encoded links one after the other (<see cref="AppendTo"/>), which <see cref="PreparedBody"/> writes as they are:
+/// nothing is scanned, encoded or converted again when the message is written, signed or measured.
 /// </summary>
 /// <remarks>
 /// <para>Quoted-printable as a rule: MimeKit's own <see cref="QuotedPrintableEncoder"/> encodes each fixed piece, and
@@ -71,53 +71,65 @@ internal sealed class PersonalisedBody
         var utf8 = texts.Select(t => System.Text.Encoding.UTF8.GetBytes(t)).ToArray();
         var encoding = ChooseEncoding(utf8);
         var pieces = encoding == ContentEncoding.QuotedPrintable
-            ? utf8.Select(piece => (ReadOnlyMemory<byte>)QuotedPrintable(piece)).ToArray()
+            ? utf8.Select(piece => (ReadOnlyMemory<byte>)Crlf(QuotedPrintable(piece))).ToArray()
             : utf8.Select(piece => (ReadOnlyMemory<byte>)piece).ToArray();
         return new PersonalisedBody(encoding, pieces, [.. gaps]);
     }
 
-    /// <summary>One link as it goes into a body of <paramref name="encoding"/>: quoted-printable, or plain UTF-8 for base64.</summary>
+    /// <summary>One link as it goes into a body of <paramref name="encoding"/>: quoted-printable with CRLF, or plain UTF-8 for base64.</summary>
     public static byte[] EncodeLink(string link, ContentEncoding encoding)
     {
         var utf8 = System.Text.Encoding.UTF8.GetBytes(link);
-        return encoding == ContentEncoding.QuotedPrintable ? QuotedPrintable(utf8) : utf8;
+        return encoding == ContentEncoding.QuotedPrintable ? Crlf(QuotedPrintable(utf8)) : utf8;
     }
 
-    /// <summary>A reader's content: <paramref name="links"/> are encoded by <see cref="EncodeLink"/> for this body's encoding.</summary>
-    public MimeContent Content(IReadOnlyList<byte[]> links)
+    /// <summary>Adds a reader's encoded content to <paramref name="segments"/>: <paramref name="links"/> are encoded by <see cref="EncodeLink"/> for this body's encoding.</summary>
+    public void AppendTo(List<ArraySegment<byte>> segments, IReadOnlyList<byte[]> links)
     {
+        ArgumentNullException.ThrowIfNull(segments);
         ArgumentNullException.ThrowIfNull(links);
-        var segments = new ReadOnlyMemory<byte>[_pieces.Length + _gaps.Length];
+        if (Encoding == ContentEncoding.QuotedPrintable)
+        {
+            for (var i = 0; i < _pieces.Length; i++)
+            {
+                segments.Add(Segment(_pieces[i]));
+                if (i < _gaps.Length)
+                {
+                    segments.Add(links[_gaps[i]]);
+                }
+            }
+
+            return;
+        }
+
+        // Base64 cannot be cut at a placeholder: the reader's text is put together and encoded whole.
         var length = 0;
         for (var i = 0; i < _pieces.Length; i++)
         {
-            segments[2 * i] = _pieces[i];
-            length += _pieces[i].Length;
-            if (i < _gaps.Length)
-            {
-                segments[(2 * i) + 1] = links[_gaps[i]];
-                length += links[_gaps[i]].Length;
-            }
-        }
-
-        if (Encoding == ContentEncoding.QuotedPrintable)
-        {
-            return new MimeContent(new SegmentStream(segments), ContentEncoding.QuotedPrintable);
+            length += _pieces[i].Length + (i < _gaps.Length ? links[_gaps[i]].Length : 0);
         }
 
         var text = new byte[length];
         var at = 0;
-        foreach (var segment in segments)
+        for (var i = 0; i < _pieces.Length; i++)
         {
-            segment.Span.CopyTo(text.AsSpan(at));
-            at += segment.Length;
+            _pieces[i].Span.CopyTo(text.AsSpan(at));
+            at += _pieces[i].Length;
+            if (i < _gaps.Length)
+            {
+                links[_gaps[i]].CopyTo(text.AsSpan(at));
+                at += links[_gaps[i]].Length;
+            }
         }
 
         var encoder = new Base64Encoder();
         var encoded = new byte[encoder.EstimateOutputLength(text.Length)];
         var written = encoder.Flush(text, 0, text.Length, encoded);
-        return new MimeContent(new MemoryStream(encoded, 0, written, writable: false), ContentEncoding.Base64);
+        segments.Add(Crlf(encoded.AsSpan(0, written)));
     }
+
+    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> memory) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) ? segment : memory.ToArray();
 
     private static byte[] QuotedPrintable(byte[] text)
     {
@@ -130,6 +142,20 @@ internal sealed class PersonalisedBody
         var output = new byte[encoder.EstimateOutputLength(text.Length)];
         var written = encoder.Flush(text, 0, text.Length, output);
         return output.AsSpan(0, written).ToArray();
+    }
+
+    // MimeKit's encoders end lines with LF; the wire (and a DKIM body hash) has CRLF. MimeKit's own filter converts,
+    // as MimeKit would when writing the part.
+    private static byte[] Crlf(ReadOnlySpan<byte> encoded)
+    {
+        if (encoded.IsEmpty)
+        {
+            return [];
+        }
+
+        var input = encoded.ToArray();
+        var output = new Unix2DosFilter().Flush(input, 0, input.Length, out var start, out var length);
+        return output.AsSpan(start, length).ToArray();
     }
 
     // What MimeKit's Prepare chooses for 7-bit transport (as DKIM signing asks): base64 for text that is mostly

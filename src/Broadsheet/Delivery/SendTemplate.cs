@@ -6,8 +6,10 @@ namespace Broadsheet.Delivery;
 /// <summary>
 /// What every reader of one send gets alike, worked out once per send instead of once per message: the From, Subject,
 /// Reply-To, List-Id, List-Unsubscribe-Post and Precedence headers as MimeKit formats them, the bounce address and the
-/// domain, and the text and HTML bodies transfer-encoded with gaps for each reader's links
-/// (<see cref="PersonalisedBody"/>). Immutable, shared by every sending thread; each message gets copies.
+/// domain, and the multipart/alternative body as bytes: the boundary lines and part headers MimeKit formatted once, and
+/// the text and HTML transfer-encoded with gaps for each reader's links (<see cref="PersonalisedBody"/>). Immutable,
+/// shared by every sending thread; each message gets copies of the headers and its own list of the body's pieces
+/// (<see cref="PreparedBody"/>).
 /// </summary>
 internal sealed class SendTemplate
 {
@@ -26,6 +28,13 @@ internal sealed class SendTemplate
 
     private readonly PersonalisedBody _text;
     private readonly PersonalisedBody _html;
+
+    // The body around the two parts' content: one boundary for every reader of the send (it is random, and no
+    // quoted-printable or base64 line can hold it: it starts with "=-"), each part's headers, the closing line.
+    private readonly string _boundary;
+    private readonly ArraySegment<byte> _textHead;
+    private readonly ArraySegment<byte> _htmlHead;
+    private readonly ArraySegment<byte> _close;
 
     // The headers that are the same in every message, as MimeKit formatted them once (RFC 2047 words for an Arabic
     // subject or name, folding); each message gets copies of them, which MimeKit writes as they are.
@@ -55,6 +64,10 @@ internal sealed class SendTemplate
         Site = siteUrl.TrimEnd('/');
         _text = PersonalisedBody.Create(send.TextBody, Placeholders);
         _html = PersonalisedBody.Create(send.HtmlBody, Placeholders);
+        _boundary = new MultipartAlternative().Boundary!;
+        _textHead = PartHead(first: true, TextFormat.Plain, _text.Encoding);
+        _htmlHead = PartHead(first: false, TextFormat.Html, _html.Encoding);
+        _close = System.Text.Encoding.ASCII.GetBytes($"\r\n--{_boundary}--\r\n");
 
         // Made by the very calls that used to make them for each message, so they are the same to the byte.
         var model = new MimeMessage();
@@ -141,37 +154,33 @@ internal sealed class SendTemplate
     }
 
     /// <summary>The multipart/alternative body (text, then HTML) with this reader's links in place of the placeholders.</summary>
-    public MultipartAlternative Body(string unsubscribeUrl, string preferencesUrl)
+    public PreparedBody Body(string unsubscribeUrl, string preferencesUrl)
     {
-        var links = new Dictionary<ContentEncoding, byte[][]>(2);
-        return new MultipartAlternative
-        {
-            Part(TextFormat.Plain, _text, LinksFor(_text.Encoding)),
-            Part(TextFormat.Html, _html, LinksFor(_html.Encoding)),
-        };
-
+        var segments = new List<ArraySegment<byte>>(16) { _textHead };
+        var textLinks = Links(_text.Encoding);
+        _text.AppendTo(segments, textLinks);
+        segments.Add(_htmlHead);
         // Both bodies usually share an encoding, and so the encoded links.
-        byte[][] LinksFor(ContentEncoding encoding)
-        {
-            if (!links.TryGetValue(encoding, out var encoded))
-            {
-                encoded = [PersonalisedBody.EncodeLink(unsubscribeUrl, encoding), PersonalisedBody.EncodeLink(preferencesUrl, encoding)];
-                links[encoding] = encoded;
-            }
+        _html.AppendTo(segments, _html.Encoding == _text.Encoding ? textLinks : Links(_html.Encoding));
+        segments.Add(_close);
+        return new PreparedBody(_boundary, [.. segments]);
 
-            return encoded;
-        }
+        byte[][] Links(ContentEncoding encoding) =>
+            [PersonalisedBody.EncodeLink(unsubscribeUrl, encoding), PersonalisedBody.EncodeLink(preferencesUrl, encoding)];
     }
 
-    private static TextPart Part(TextFormat format, PersonalisedBody body, byte[][] links)
+    // A part's delimiter line and headers (as MimeKit formats them for a UTF-8 text part), then the blank line.
+    private ArraySegment<byte> PartHead(bool first, TextFormat format, ContentEncoding encoding)
     {
-        var part = new TextPart(format)
-        {
-            Content = body.Content(links),
-            ContentTransferEncoding = body.Encoding,
-        };
+        var part = new TextPart(format) { ContentTransferEncoding = encoding };
         part.ContentType.Charset = "utf-8";
-        return part;
+        var options = FormatOptions.Default.Clone();
+        options.NewLineFormat = NewLineFormat.Dos;
+        using var stream = new MemoryStream();
+        var delimiter = System.Text.Encoding.ASCII.GetBytes((first ? "" : "\r\n") + "--" + _boundary + "\r\n");
+        stream.Write(delimiter);
+        part.Headers.WriteTo(options, stream);
+        return stream.ToArray();
     }
 
     private static Header Single(MimeMessage message, HeaderId id) => message.Headers.Single(h => h.Id == id);

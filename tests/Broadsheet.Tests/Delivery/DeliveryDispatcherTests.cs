@@ -123,7 +123,9 @@ public sealed class DeliveryDispatcherTests
 
         // The link in the body is this reader's, and it is the one in the header.
         var token = System.Text.RegularExpressions.Regex.Match(unsubscribe, "/unsubscribe/([^>]+)>").Groups[1].Value;
-        Assert.Contains($"https://ledger.example/unsubscribe/{token}", message.TextBody, StringComparison.Ordinal);
+        raw.Position = 0;
+        var received = await MimeMessage.LoadAsync(raw, Ct);
+        Assert.Contains($"https://ledger.example/unsubscribe/{token}", received.TextBody, StringComparison.Ordinal);
         var holder = await services.InScopeAsync(sp => sp.GetRequiredService<SubscriptionService>().FindByManageTokenAsync(token, Ct));
         Assert.Equal(subscriberId, holder!.Id);
 

@@ -14,26 +14,43 @@ public sealed class HeldEndTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static OutgoingMessage Message()
+    private const string Text = "Two new reports this fortnight.";
+    private static readonly string Html = "<p>Two new reports <b>this fortnight</b>.</p>" + new string('x', 20_000);
+
+    /// <param name="campaign">A campaign's message as the composer makes it (its body written from prepared bytes), or one built with MimeKit's parts.</param>
+    private static OutgoingMessage Message(bool campaign)
     {
-        var mime = new MimeMessage();
-        mime.From.Add(new MailboxAddress("The Ledger", "newsletter@news.example"));
-        mime.To.Add(new MailboxAddress("Reader", "reader@example.org"));
-        mime.Subject = "Held until the last one is written";
-        mime.MessageId = MimeUtils.GenerateMessageId("news.example");
-        mime.Body = new MultipartAlternative
+        var to = new MailboxAddress("Reader", "reader@example.org");
+        MimeMessage mime;
+        if (campaign)
         {
-            new TextPart("plain") { Text = "Two new reports this fortnight." },
-            new TextPart("html") { Text = "<p>Two new reports <b>this fortnight</b>.</p>" + new string('x', 20_000) },
-        };
+            var send = new Send { Id = 3, Kind = SendKind.Campaign, Language = "en", Subject = "Held until the last one is written", HtmlBody = Html, TextBody = Text };
+            var template = SendTemplate.Create(send, new MailOptions { From = "The Ledger <newsletter@news.example>" }, "https://news.example", "The Ledger", "\"The Ledger\"");
+            mime = template.Message(to, SendTemplate.DateHeader(DateTimeOffset.UtcNow), "d1.s3@news.example", "https://news.example/unsubscribe/t", "https://news.example/preferences/t", "t");
+            Assert.IsType<PreparedBody>(mime.Body);
+        }
+        else
+        {
+            mime = new MimeMessage();
+            mime.From.Add(new MailboxAddress("The Ledger", "newsletter@news.example"));
+            mime.To.Add(to);
+            mime.Subject = "Held until the last one is written";
+            mime.MessageId = MimeUtils.GenerateMessageId("news.example");
+            mime.Body = new MultipartAlternative
+            {
+                new TextPart("plain") { Text = Text },
+                new TextPart("html") { Text = Html },
+            };
+        }
+
         return new OutgoingMessage(mime, MailboxAddress.Parse("bounces@news.example"), MailboxAddress.Parse("reader@example.org"));
     }
 
     /// <summary>A message whose end waits for <c>Recorded</c>.</summary>
-    private static (OutgoingMessage Message, TaskCompletionSource Recorded) Held()
+    private static (OutgoingMessage Message, TaskCompletionSource Recorded) Held(bool campaign)
     {
         var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var message = Message();
+        var message = Message(campaign);
         Assert.True(HeldEnd.Apply(message.Mime, recorded.Task));
         return (message, recorded);
     }
@@ -41,12 +58,14 @@ public sealed class HeldEndTests
     private static SmtpTransport Transport(SmtpTestServer server) =>
         new(server.ToSmtpOptions(), TimeProvider.System, NullLogger<SmtpTransport>.Instance);
 
-    [Fact]
-    public async Task The_server_accepts_the_message_only_once_the_task_it_waits_for_has_completed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_server_accepts_the_message_only_once_the_task_it_waits_for_has_completed(bool campaign)
     {
         await using var server = SmtpTestServer.Start();
         await using var transport = Transport(server);
-        var (message, recorded) = Held();
+        var (message, recorded) = Held(campaign);
 
         var sending = transport.SendAsync(message, Ct);
         await Task.Delay(500, Ct);
@@ -57,20 +76,22 @@ public sealed class HeldEndTests
         var result = await sending.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         Assert.Equal(TransportOutcome.Sent, result.Outcome);
         var received = Assert.Single(server.Messages);
-        Assert.Equal(message.Mime.HtmlBody, received.Message.HtmlBody);
-        Assert.Equal("Two new reports this fortnight.", received.Message.TextBody);
+        Assert.Equal(Html, received.Message.HtmlBody);
+        Assert.Equal(Text, received.Message.TextBody);
 
         // Held or not, the same message is what a signature or a second attempt reads.
         Assert.Equal(TransportOutcome.Sent, (await transport.SendAsync(message, Ct)).Outcome);
-        Assert.Equal(message.Mime.HtmlBody, server.Messages[1].Message.HtmlBody);
+        Assert.Equal(Html, server.Messages[1].Message.HtmlBody);
     }
 
-    [Fact]
-    public async Task A_failed_task_cuts_the_message_off_so_the_server_accepts_nothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_task_cuts_the_message_off_so_the_server_accepts_nothing(bool campaign)
     {
         await using var server = SmtpTestServer.Start();
         await using var transport = Transport(server);
-        var (message, recorded) = Held();
+        var (message, recorded) = Held(campaign);
 
         var sending = transport.SendAsync(message, Ct);
         await Task.Delay(200, Ct);
@@ -82,14 +103,16 @@ public sealed class HeldEndTests
         Assert.Empty(server.Messages);
     }
 
-    [Fact]
-    public async Task The_outbox_folder_gets_the_file_only_once_the_task_has_completed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_outbox_folder_gets_the_file_only_once_the_task_has_completed(bool campaign)
     {
         var folder = Directory.CreateTempSubdirectory("held-end-");
         try
         {
             var transport = new OutboxFolderTransport(folder.FullName, TimeProvider.System);
-            var (message, recorded) = Held();
+            var (message, recorded) = Held(campaign);
 
             var sending = transport.SendAsync(message, Ct);
             await Task.Delay(300, Ct);
