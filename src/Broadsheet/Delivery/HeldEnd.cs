@@ -12,7 +12,7 @@ namespace Broadsheet.Delivery;
 /// message while that outcome commits, and still never has two accepted messages without a durable outcome, so a crash
 /// repeats at most one message per connection, as when it waited for the commit first. If the recording failed the
 /// message ends with an error instead: the data is cut off, the server discards it, and the sender stops.
-/// Synchronous reads (signing, measuring) are not held.
+/// Synchronous writes (signing, and measuring: <see cref="SmtpConnection"/> has MailKit measure synchronously) are not held.
 /// </remarks>
 public static class HeldEnd
 {

@@ -87,6 +87,35 @@ public sealed class HeldEndTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task The_envelope_goes_out_while_the_end_is_held_even_to_a_relay_that_asks_for_the_size(bool campaign)
+    {
+        // The test kit server offers SIZE, so MailKit measures the message before MAIL FROM. The measuring must not
+        // wait for the held end, or the whole transaction would wait for the previous commit instead of overlapping it:
+        // a recipient the server defers is answered while the end is still held.
+        await using var server = SmtpTestServer.Start();
+        await using var transport = Transport(server);
+        var (message, recorded) = Held(campaign);
+        server.Faults.DeferRecipient.Next(1);
+
+        try
+        {
+            var result = await transport.SendAsync(message, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+            Assert.False(recorded.Task.IsCompleted);
+            Assert.Equal(TransportOutcome.Deferred, result.Outcome);
+            Assert.Equal(1, server.Faults.DeferRecipient.Fired);
+            Assert.Empty(server.Messages);
+        }
+        finally
+        {
+            // Whatever happened, the transport can close: it waits for the messages in flight.
+            recorded.TrySetResult();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task A_failed_task_cuts_the_message_off_so_the_server_accepts_nothing(bool campaign)
     {
         await using var server = SmtpTestServer.Start();
