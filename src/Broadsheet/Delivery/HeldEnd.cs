@@ -41,6 +41,27 @@ public static class HeldEnd
         return true;
     }
 
+    /// <summary>
+    /// Waits for <paramref name="until"/> before a held end is written; its failure becomes the IOException that cuts
+    /// the message off (the caller's own cancellation stays a cancellation).
+    /// </summary>
+    internal static async ValueTask WaitAsync(Task until, CancellationToken cancellationToken)
+    {
+        if (until.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            await until.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException("The previous message's outcome could not be recorded; this one is not finished.", e);
+        }
+    }
+
     private sealed class HeldStream(Stream inner, Task until) : Stream
     {
         public override bool CanRead => true;
@@ -67,16 +88,9 @@ public static class HeldEnd
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken);
-            if (read == 0 && buffer.Length > 0 && !until.IsCompletedSuccessfully)
+            if (read == 0 && buffer.Length > 0)
             {
-                try
-                {
-                    await until.WaitAsync(cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    throw new IOException("The previous message's outcome could not be recorded; this one is not finished.", e);
-                }
+                await WaitAsync(until, cancellationToken);
             }
 
             return read;

@@ -71,7 +71,7 @@ internal sealed class PersonalisedBody
         var utf8 = texts.Select(t => System.Text.Encoding.UTF8.GetBytes(t)).ToArray();
         var encoding = ChooseEncoding(utf8);
         var pieces = encoding == ContentEncoding.QuotedPrintable
-            ? utf8.Select(piece => (ReadOnlyMemory<byte>)Crlf(QuotedPrintable(piece))).ToArray()
+            ? utf8.Select(piece => (ReadOnlyMemory<byte>)QuotedPrintableCrlf(piece)).ToArray()
             : utf8.Select(piece => (ReadOnlyMemory<byte>)piece).ToArray();
         return new PersonalisedBody(encoding, pieces, [.. gaps]);
     }
@@ -80,7 +80,7 @@ internal sealed class PersonalisedBody
     public static byte[] EncodeLink(string link, ContentEncoding encoding)
     {
         var utf8 = System.Text.Encoding.UTF8.GetBytes(link);
-        return encoding == ContentEncoding.QuotedPrintable ? Crlf(QuotedPrintable(utf8)) : utf8;
+        return encoding == ContentEncoding.QuotedPrintable ? QuotedPrintableCrlf(utf8) : utf8;
     }
 
     /// <summary>Adds a reader's encoded content to <paramref name="segments"/>: <paramref name="links"/> are encoded by <see cref="EncodeLink"/> for this body's encoding.</summary>
@@ -125,37 +125,30 @@ internal sealed class PersonalisedBody
         var encoder = new Base64Encoder();
         var encoded = new byte[encoder.EstimateOutputLength(text.Length)];
         var written = encoder.Flush(text, 0, text.Length, encoded);
-        segments.Add(Crlf(encoded.AsSpan(0, written)));
+        segments.Add(Crlf(encoded, written));
     }
 
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> memory) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) ? segment : memory.ToArray();
 
-    private static byte[] QuotedPrintable(byte[] text)
+    private static byte[] QuotedPrintableCrlf(byte[] text)
     {
-        if (text.Length == 0)
-        {
-            return [];
-        }
-
         var encoder = new QuotedPrintableEncoder();
         var output = new byte[encoder.EstimateOutputLength(text.Length)];
-        var written = encoder.Flush(text, 0, text.Length, output);
-        return output.AsSpan(0, written).ToArray();
+        return Crlf(output, encoder.Flush(text, 0, text.Length, output));
     }
 
     // MimeKit's encoders end lines with LF; the wire (and a DKIM body hash) has CRLF. MimeKit's own filter converts,
     // as MimeKit would when writing the part.
-    private static byte[] Crlf(ReadOnlySpan<byte> encoded)
+    private static byte[] Crlf(byte[] encoded, int length)
     {
-        if (encoded.IsEmpty)
+        if (length == 0)
         {
             return [];
         }
 
-        var input = encoded.ToArray();
-        var output = new Unix2DosFilter().Flush(input, 0, input.Length, out var start, out var length);
-        return output.AsSpan(start, length).ToArray();
+        var output = new Unix2DosFilter().Flush(encoded, 0, length, out var start, out var converted);
+        return output.AsSpan(start, converted).ToArray();
     }
 
     // What MimeKit's Prepare chooses for 7-bit transport (as DKIM signing asks): base64 for text that is mostly

@@ -64,18 +64,11 @@ internal sealed class PreparedBody : MimeEntity
         var output = converted ?? stream;
         for (var i = 0; i < _segments.Length; i++)
         {
-            if (i == _segments.Length - 1 && _holdEndUntil is { IsCompletedSuccessfully: false } until)
+            if (i == _segments.Length - 1 && _holdEndUntil is { } until)
             {
                 // The server cannot take the message before its end arrives. (What came before is not flushed here: a
                 // flush of MailKit's data stream would end the data there.)
-                try
-                {
-                    await until.WaitAsync(cancellationToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    throw new IOException("The previous message's outcome could not be recorded; this one is not finished.", e);
-                }
+                await HeldEnd.WaitAsync(until, cancellationToken);
             }
 
             await output.WriteAsync(_segments[i], cancellationToken);
