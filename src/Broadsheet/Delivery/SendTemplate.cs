@@ -17,8 +17,9 @@ internal sealed class SendTemplate
 
     // What the template was made from, to know whether it still fits.
     private readonly string _subjectSetting;
-    private readonly string _textBody;
-    private readonly string _htmlBody;
+    // Not readonly: IsFor keeps the instance it last found equal (see Same).
+    private string _textBody;
+    private string _htmlBody;
     private readonly string _language;
     private readonly string _fromSetting;
     private readonly string _replyToSetting;
@@ -116,8 +117,27 @@ internal sealed class SendTemplate
         && string.Equals(_bounceSetting, mail.BounceAddress, StringComparison.Ordinal)
         && string.Equals(_siteSetting, siteUrl, StringComparison.Ordinal)
         && string.Equals(_listName, listName, StringComparison.Ordinal)
-        && string.Equals(_textBody, send.TextBody, StringComparison.Ordinal)
-        && string.Equals(_htmlBody, send.HtmlBody, StringComparison.Ordinal);
+        && Same(ref _textBody, send.TextBody)
+        && Same(ref _htmlBody, send.HtmlBody);
+
+    // Each claimed batch loads its send anew, so every message of a batch brings the same body strings: once found
+    // equal, the batch's instance is kept and the rest of the batch compares by reference instead of comparing two
+    // long bodies byte by byte per message. Threads that race here store equal strings.
+    private static bool Same(ref string kept, string value)
+    {
+        if (ReferenceEquals(kept, value))
+        {
+            return true;
+        }
+
+        if (!string.Equals(kept, value, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        kept = value;
+        return true;
+    }
 
     /// <summary>
     /// One reader's message, unsigned, with its headers in the order the composer always wrote them: From, Date,

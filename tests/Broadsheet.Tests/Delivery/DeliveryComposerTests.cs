@@ -191,6 +191,13 @@ public sealed class DeliveryComposerTests : IDisposable
         Assert.Equal("News, corrected", message.Subject);
         Assert.Equal("desk@ledger.example", message.From.Mailboxes.Single().Address);
         Assert.Equal("d2.s9@ledger.example", message.MessageId);
+
+        // Loaded once more with the same text but a corrected HTML body only: the text matches (another instance of
+        // the same string), the HTML does not, and the message has the new HTML.
+        var corrected = NewSend("en", "News, corrected", new string("New words {{unsubscribe_url}}".AsSpan()), "<p>Newer</p>");
+        var again = await ParseAsync(Wire(composer.Compose(corrected, new DeliveryRecord { Id = 3, SendId = send.Id }, subscriber, address)!.Mime));
+        Assert.Equal("<p>Newer</p>", again.HtmlBody);
+        Assert.StartsWith("New words https://ledger.example/unsubscribe/", again.TextBody, StringComparison.Ordinal);
     }
 
     [Theory]
