@@ -190,6 +190,36 @@ public sealed partial class OutboxAdminTests
     }
 
     [Fact]
+    public async Task Arabic_names_are_shown_decoded_and_without_quotes()
+    {
+        await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: false);
+        var folder = Path.Combine(site.Environment.DataDirectory, "outbox");
+        Directory.CreateDirectory(folder);
+        using var message = new MimeKit.MimeMessage();
+        message.From.Add(new MimeKit.MailboxAddress("نشرة الدفتر", "newsletter@ledger.example"));
+        message.To.Add(new MimeKit.MailboxAddress("سلمى", "salma@example.org"));
+        message.To.Add(new MimeKit.MailboxAddress("", "desk@example.org"));
+        message.Subject = "آخر التحديثات";
+        message.Date = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero);
+        message.Body = new MimeKit.TextPart("plain") { Text = "نص" };
+        var name = "20261101T080000000-" + Guid.NewGuid().ToString("N") + ".eml";
+        await message.WriteToAsync(Path.Combine(folder, name), Ct);
+        // On disk the names are RFC 2047 words, as every client gets them.
+        Assert.DoesNotContain("سلمى", await File.ReadAllTextAsync(Path.Combine(folder, name), Ct), StringComparison.Ordinal);
+
+        using var editor = await AdminClient.SignInAsync(site, StaffRole.Editor);
+        var list = await editor.GetStringAsync("/admin/outbox");
+        var page = await editor.GetStringAsync($"/admin/outbox/{name}");
+        foreach (var html in new[] { list, page })
+        {
+            Assert.Contains("سلمى &lt;salma@example.org&gt;, desk@example.org", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("&quot;سلمى&quot;", html, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("نشرة الدفتر &lt;newsletter@ledger.example&gt;", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Administrators_and_the_owner_see_the_outbox_in_their_language()
     {
         await using var site = await TestSite.StartAsync(DatabaseProvider.Sqlite, demoContent: false);

@@ -85,8 +85,8 @@ internal static class AdminOutboxRoutes
         {
             var view = new OutboxMessageView(
                 name,
-                message.From.ToString(),
-                message.To.ToString(),
+                OutboxAddresses.Display(message.From),
+                OutboxAddresses.Display(message.To),
                 message.Subject ?? "",
                 message.Date == DateTimeOffset.MinValue ? null : message.Date,
                 size,
@@ -138,7 +138,7 @@ internal static class AdminOutboxRoutes
             if (reader.ReadHeaders(name) is { } headers)
             {
                 var date = DateUtils.TryParse(headers[HeaderId.Date] ?? "", out DateTimeOffset parsed) ? parsed : (DateTimeOffset?)null;
-                var to = InternetAddressList.TryParse(headers[HeaderId.To] ?? "", out var list) ? list.ToString() : headers[HeaderId.To] ?? "";
+                var to = InternetAddressList.TryParse(headers[HeaderId.To] ?? "", out var list) ? OutboxAddresses.Display(list) : headers[HeaderId.To] ?? "";
                 return new OutboxEntry(name, date, to, headers[HeaderId.Subject] ?? "", size, Readable: true);
             }
         }
