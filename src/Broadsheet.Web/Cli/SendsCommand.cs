@@ -140,7 +140,11 @@ internal static class SendsCommand
             var sendId = result.GetValue(id);
             if (!await scope.ServiceProvider.GetRequiredService<SendService>().ResumeAsync(sendId, cancellationToken))
             {
-                return CliHost.Fail($"send {sendId} is not a failed send (see `sends list`).");
+                var status = await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Sends.AsNoTracking()
+                    .Where(s => s.Id == sendId).Select(s => (SendStatus?)s.Status).SingleOrDefaultAsync(cancellationToken);
+                return CliHost.Fail(status is { } current
+                    ? $"send {sendId} is {current.ToString().ToLowerInvariant()}, not failed: only a failed send can be resumed."
+                    : $"there is no send {sendId} (see `sends list`).");
             }
 
             await Console.Out.WriteLineAsync($"Send {sendId} resumed.");
