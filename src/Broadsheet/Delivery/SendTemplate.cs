@@ -7,8 +7,9 @@ namespace Broadsheet.Delivery;
 /// What every reader of one send gets alike, worked out once per send instead of once per message: the From, Subject,
 /// Reply-To, List-Id, List-Unsubscribe-Post and Precedence headers as MimeKit formats them, the bounce address and the
 /// domain, and the multipart/alternative body as bytes: the boundary lines and part headers MimeKit formatted once, and
-/// the text and HTML transfer-encoded with gaps for each reader's links (<see cref="PersonalisedBody"/>). Immutable,
-/// shared by every sending thread; each message gets copies of the headers and its own list of the body's pieces
+/// the text and HTML transfer-encoded with gaps for each reader's links (<see cref="PersonalisedBody"/>). Its content
+/// never changes (<see cref="IsFor"/> only swaps a kept body string for an equal one), so every sending thread shares
+/// it; each message gets copies of the headers and its own list of the body's pieces
 /// (<see cref="PreparedBody"/>).
 /// </summary>
 internal sealed class SendTemplate
