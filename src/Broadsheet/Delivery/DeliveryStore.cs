@@ -256,9 +256,11 @@ public sealed class DeliveryStore(BroadsheetDb db) : IDisposable
             _record.Transaction = transaction.GetDbTransaction();
             foreach (var outcome in ordered)
             {
-                foreach (var (name, value) in RecordParameters(outcome, owner, now))
+                // By position: the command's parameters were added in RecordParameters' order.
+                var values = RecordParameters(outcome, owner, now);
+                for (var i = 0; i < values.Length; i++)
                 {
-                    _record.Parameters[name].Value = value;
+                    _record.Parameters[i].Value = values[i].Value;
                 }
 
                 _record.ExecuteNonQuery();

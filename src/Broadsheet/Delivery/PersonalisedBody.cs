@@ -21,10 +21,10 @@ namespace Broadsheet.Delivery;
 /// </remarks>
 internal sealed class PersonalisedBody
 {
-    private readonly ReadOnlyMemory<byte>[] _pieces;
+    private readonly byte[][] _pieces;
     private readonly int[] _gaps;
 
-    private PersonalisedBody(ContentEncoding encoding, ReadOnlyMemory<byte>[] pieces, int[] gaps)
+    private PersonalisedBody(ContentEncoding encoding, byte[][] pieces, int[] gaps)
     {
         Encoding = encoding;
         _pieces = pieces;
@@ -71,8 +71,8 @@ internal sealed class PersonalisedBody
         var utf8 = texts.Select(t => System.Text.Encoding.UTF8.GetBytes(t)).ToArray();
         var encoding = ChooseEncoding(utf8);
         var pieces = encoding == ContentEncoding.QuotedPrintable
-            ? utf8.Select(piece => (ReadOnlyMemory<byte>)QuotedPrintableCrlf(piece)).ToArray()
-            : utf8.Select(piece => (ReadOnlyMemory<byte>)piece).ToArray();
+            ? utf8.Select(QuotedPrintableCrlf).ToArray()
+            : utf8;
         return new PersonalisedBody(encoding, pieces, [.. gaps]);
     }
 
@@ -92,7 +92,7 @@ internal sealed class PersonalisedBody
         {
             for (var i = 0; i < _pieces.Length; i++)
             {
-                segments.Add(Segment(_pieces[i]));
+                segments.Add(_pieces[i]);
                 if (i < _gaps.Length)
                 {
                     segments.Add(links[_gaps[i]]);
@@ -113,7 +113,7 @@ internal sealed class PersonalisedBody
         var at = 0;
         for (var i = 0; i < _pieces.Length; i++)
         {
-            _pieces[i].Span.CopyTo(text.AsSpan(at));
+            _pieces[i].CopyTo(text.AsSpan(at));
             at += _pieces[i].Length;
             if (i < _gaps.Length)
             {
@@ -127,9 +127,6 @@ internal sealed class PersonalisedBody
         var written = encoder.Flush(text, 0, text.Length, encoded);
         segments.Add(Crlf(encoded, written));
     }
-
-    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> memory) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment) ? segment : memory.ToArray();
 
     private static byte[] QuotedPrintableCrlf(byte[] text)
     {
