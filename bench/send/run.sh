@@ -9,8 +9,13 @@
 #
 #   bash bench/send/run.sh
 #
+# Then the same again with running senders (WARM=1): the Blaster and a running Broadsheet instance (the README's run
+# command, sending as it does in production) each first send WARM_RECIPIENTS messages (Arabic readers, for Broadsheet),
+# the sink's figures start afresh, and the measured RECIPIENTS follow: the steady state, without the compiling and the
+# code waiting to be compiled that a process's first tens of thousands of messages pay for.
+#
 # Knobs: RECIPIENTS=100000 CONNECTIONS=4 MATERIALISE=1000000 (0: skip) NAGLE_MESSAGES=1000 (0: skip) SKIP_NPM=0
-# SKIP_DKIM=0 WRITE_DOC=1.
+# SKIP_DKIM=0 WARM=1 WARM_RECIPIENTS=40000 WRITE_DOC=1.
 # PROFILE=1 adds a `perf record -g` of one more deliver per DKIM setting against the test kit's sink (not timed)
 # and keeps the reports in PROFILE_DIR (default: bench/results/send-profile, which git ignores).
 # Everything listens on 127.0.0.1 only, and every process the script starts is stopped when it ends, however it ends.
@@ -22,6 +27,10 @@ MATERIALISE=${MATERIALISE:-1000000}
 NAGLE_MESSAGES=${NAGLE_MESSAGES:-1000}
 SKIP_NPM=${SKIP_NPM:-0}
 SKIP_DKIM=${SKIP_DKIM:-0}
+WARM=${WARM:-1}
+WARM_RECIPIENTS=${WARM_RECIPIENTS:-40000}
+# A measured send that is not finished within this long is stuck, not slow.
+SEND_TIMEOUT_S=${SEND_TIMEOUT_S:-900}
 WRITE_DOC=${WRITE_DOC:-1}
 PROFILE=${PROFILE:-0}
 RATIO_TARGET=0.80
@@ -43,6 +52,9 @@ if [[ $SKIP_NPM != 1 ]]; then
     for tool in node npm; do
         command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install nodejs npm, or SKIP_NPM=1" >&2; exit 1; }
     done
+fi
+if [[ $WARM == 1 ]]; then
+    command -v sqlite3 >/dev/null || { echo "sqlite3 is missing: apt-get install sqlite3, or WARM=0" >&2; exit 1; }
 fi
 if [[ $PROFILE == 1 ]]; then
     command -v perf >/dev/null || { echo "perf is missing: apt-get install linux-perf, or PROFILE=0" >&2; exit 1; }
@@ -140,9 +152,14 @@ DKIM_SELECTOR=bench
 base_env=(env "Broadsheet__SeedDemoContent=false" "Broadsheet__SiteUrl=https://ledger.example" "Broadsheet__Mail__From=$FROM"
     "Logging__LogLevel__Default=Warning" "Logging__LogLevel__Broadsheet.Delivery.DeliveryDispatcher=Information")
 
-# Readers reader1@example.org … readerN@example.org, all English, so the campaign goes to every one of them.
+# Readers reader1@example.org … readerN@example.org, all English, so the campaign goes to every one of them; and, when
+# a third count is given, as many Arabic readers warm1@example.org … for the warm-up sends (an English send skips them).
 write_csv() {
-    awk -v n="$2" 'BEGIN { print "email,name,language"; for (i = 1; i <= n; i++) printf "reader%d@example.org,Reader %d,en\n", i, i }' >"$1"
+    awk -v n="$2" -v w="${3:-0}" 'BEGIN {
+        print "email,name,language"
+        for (i = 1; i <= n; i++) printf "reader%d@example.org,Reader %d,en\n", i, i
+        for (i = 1; i <= w; i++) printf "warm%d@example.org,Warm %d,ar\n", i, i
+    }' >"$1"
 }
 
 # A data folder with the campaign queued (the send is created, not yet materialised); DKIM key made when asked.
@@ -197,16 +214,38 @@ log "  $MESSAGE_BYTES bytes${MESSAGE_DKIM_BYTES:+ ($MESSAGE_DKIM_BYTES with the 
 
 # --- Subscribers ----------------------------------------------------------------------------------
 
-log "importing $RECIPIENTS subscribers into a template data folder (not timed)"
-write_csv "$WORK/subscribers.csv" "$RECIPIENTS"
+WARM_IMPORT=$([[ $WARM == 1 ]] && echo "$WARM_RECIPIENTS" || echo 0)
+log "importing $RECIPIENTS English subscribers (and $WARM_IMPORT Arabic ones for warm-up sends) into a template data folder (not timed)"
+write_csv "$WORK/subscribers.csv" "$RECIPIENTS" "$WARM_IMPORT"
 "${base_env[@]}" "Broadsheet__DataDirectory=$WORK/template" "$APP" subscribers import "$WORK/subscribers.csv" >"$WORK/import.out" 2>&1 ||
     { cat "$WORK/import.out" >&2; exit 1; }
 IMPORTED=$(awk '$1 == "imported" { print $2 }' "$WORK/import.out")
-[[ $IMPORTED == "$RECIPIENTS" ]] || { log "imported $IMPORTED subscribers, expected $RECIPIENTS"; cat "$WORK/import.out" >&2; exit 1; }
+[[ $IMPORTED == "$((RECIPIENTS + WARM_IMPORT))" ]] || { log "imported $IMPORTED subscribers, expected $((RECIPIENTS + WARM_IMPORT))"; cat "$WORK/import.out" >&2; exit 1; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- Limit and Broadsheet, per sink ---------------------------------------------------------------
+
+# How a sink is named in the tables.
+label_of() {
+    case $1 in
+        ours) echo 'test kit server (bench/send/Sink)' ;;
+        npm) echo "npm smtp-server ${SMTP_SERVER_VERSION:-}" ;;
+    esac
+}
+
+# The throughput verdict of one run (sink_label and SINK_RATE as set): the ratio to the limit without DKIM ($1 off),
+# the absolute rate with it. $2 says which sender, $3 which limit, $4 and $5 are the ratio and the limit's rate.
+rate_verdict() {
+    local verdict
+    if [[ $1 == off ]]; then
+        verdict=$(awk -v r="$4" -v t="$RATIO_TARGET" 'BEGIN { print (r >= t) ? "pass" : "FAIL" }')
+        VERDICT_ROWS+=("$sink_label, without DKIM, $2: msgs/s ≥ $RATIO_TARGET × $3|**$verdict** ($4 × $5)")
+    else
+        verdict=$(awk -v r="$SINK_RATE" -v t="$DKIM_RATE_TARGET" 'BEGIN { print (r >= t) ? "pass" : "FAIL" }')
+        VERDICT_ROWS+=("$sink_label, with DKIM, $2: msgs/s ≥ $DKIM_RATE_TARGET|**$verdict** ($SINK_RATE)")
+    fi
+}
 
 LIMIT_ROWS=()
 SEND_ROWS=()
@@ -215,10 +254,7 @@ CHECKS=()
 declare -A LIMIT_RATE
 
 for sink in "${SINKS[@]}"; do
-    case $sink in
-        ours) sink_label='test kit server (bench/send/Sink)' ;;
-        npm) sink_label="npm smtp-server ${SMTP_SERVER_VERSION:-}" ;;
-    esac
+    sink_label=$(label_of "$sink")
 
     log "$sink_label: the limit, Blaster, $RECIPIENTS messages over $CONNECTIONS connections"
     start_sink "$sink" "limit-$sink"
@@ -271,18 +307,123 @@ for sink in "${SINKS[@]}"; do
         SEND_ROWS+=("$sink_label|$dkim|$SINK_RATE|$ratio|$send_wall|$wall_rate|${mat_ms:-?}|$(mb "$send_rss")|$(mb "$idle_rss")|$over_idle|$SINK_ACCEPTED|$ok")
         log "  $SINK_RATE msgs/s at the sink ($ratio × the limit), $send_wall s wall ($wall_rate msgs/s), materialised in ${mat_ms:-?} ms, peak RSS $(mb "$send_rss") MB (idle $(mb "$idle_rss") MB), counts as expected: $ok"
 
-        if [[ $dkim == off ]]; then
-            verdict=$(awk -v r="$ratio" -v t="$RATIO_TARGET" 'BEGIN { print (r >= t) ? "pass" : "FAIL" }')
-            VERDICT_ROWS+=("$sink_label, without DKIM: msgs/s ≥ $RATIO_TARGET × the limit|**$verdict** ($ratio × ${LIMIT_RATE[$sink]})")
-        else
-            verdict=$(awk -v r="$SINK_RATE" -v t="$DKIM_RATE_TARGET" 'BEGIN { print (r >= t) ? "pass" : "FAIL" }')
-            VERDICT_ROWS+=("$sink_label, with DKIM: msgs/s ≥ $DKIM_RATE_TARGET|**$verdict** ($SINK_RATE)")
-        fi
+        rate_verdict "$dkim" "a fresh \`deliver\` process" "the limit" "$ratio" "${LIMIT_RATE[$sink]}"
         verdict=$(awk -v o="$over_idle" -v t="$RSS_OVER_IDLE_TARGET_MB" 'BEGIN { print (o <= t) ? "pass" : "FAIL" }')
         VERDICT_ROWS+=("$sink_label, DKIM $dkim: peak RSS ≤ idle + $RSS_OVER_IDLE_TARGET_MB MB|**$verdict** (+$over_idle MB)")
         rm -rf "$data"
     done
 done
+
+# --- Running senders: the steady state (WARM=1) ---------------------------------------------------
+
+# Waits until file $2 has a line matching $1 while process $3 runs.
+wait_for_line() {
+    local pattern=$1 file=$2 pid=$3 waited=0
+    until grep -q "$pattern" "$file"; do
+        if ! kill -0 "$pid" 2>/dev/null || (( waited > SEND_TIMEOUT_S * 10 )); then
+            log "no '$pattern' from process $pid; its output:"
+            cat "$file" >&2
+            exit 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+}
+
+# Queues the campaign in language $2 on data folder $1; prints the send's number.
+queue_send() {
+    local id
+    id=$("${base_env[@]}" "Broadsheet__DataDirectory=$1" "$APP" sends create --lang "$2" --subject "The Ledger: who owns the wells" \
+        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
+    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
+    echo "$id"
+}
+
+# Waits until send $2 on data folder $1 is Finished while the instance $3 (its log $4) runs; read with the sqlite3
+# shell, which costs the measured send next to nothing, unlike a CLI process every half second.
+wait_finished() {
+    local data=$1 id=$2 pid=$3 instance_log=$4 waited=0 status=''
+    while [[ $status != Finished ]]; do
+        if ! kill -0 "$pid" 2>/dev/null || (( waited > SEND_TIMEOUT_S * 2 )); then
+            log "send $id did not finish (status '$status'); the instance's log:"
+            tail -50 "$instance_log" >&2
+            exit 1
+        fi
+        sleep 0.5
+        waited=$((waited + 1))
+        status=$(sqlite3 -cmd '.timeout 5000' "$data/broadsheet.db" "SELECT Status FROM sends WHERE Id = $id" 2>/dev/null || true)
+    done
+}
+
+WARM_LIMIT_ROWS=()
+WARM_SEND_ROWS=()
+declare -A WARM_LIMIT_RATE
+if [[ $WARM == 1 ]]; then
+    for sink in "${SINKS[@]}"; do
+        sink_label=$(label_of "$sink")
+
+        # The Blaster sends the warm-up, says "warmed" and waits for a line on its standard input (a FIFO held open here).
+        log "$sink_label, running: the Blaster warms up with $WARM_RECIPIENTS messages, then $RECIPIENTS measured"
+        name="warm-limit-$sink"
+        start_sink "$sink" "$name"
+        rm -f "$WORK/$name.in"
+        mkfifo "$WORK/$name.in"
+        exec {BLASTER_IN}<>"$WORK/$name.in"
+        "$BLASTER" 127.0.0.1 "$SINK_PORT" "$MESSAGE" "$CONNECTIONS" "$RECIPIENTS" --warmup "$WARM_RECIPIENTS" <&"$BLASTER_IN" >"$WORK/$name.out" 2>&1 &
+        blaster_pid=$!
+        PIDS+=("$blaster_pid")
+        wait_for_line '^warmed' "$WORK/$name.out" "$blaster_pid"
+        sink_mark
+        echo go >&"$BLASTER_IN"
+        wait "$blaster_pid" || { log "the Blaster failed:"; cat "$WORK/$name.out" >&2; exit 1; }
+        forget_pid "$blaster_pid"
+        exec {BLASTER_IN}>&-
+        sink_stop
+        if [[ $SINK_ACCEPTED != "$RECIPIENTS" || $MARKED_ACCEPTED != "$WARM_RECIPIENTS" ]]; then
+            CHECKS+=("running limit, $sink_label: the sink accepted $MARKED_ACCEPTED warm-up and $SINK_ACCEPTED measured messages, not $WARM_RECIPIENTS and $RECIPIENTS")
+        fi
+        WARM_LIMIT_RATE[$sink]=$SINK_RATE
+        WARM_LIMIT_ROWS+=("$sink_label|$MARKED_RATE|$SINK_ACCEPTED|$SINK_SECONDS|$SINK_RATE")
+        log "  warm-up $MARKED_RATE msgs/s; then $SINK_RATE msgs/s at the sink"
+
+        for dkim in "${DKIM_SETTINGS[@]}"; do
+            name="warm-$sink-dkim-$dkim"
+            data="$WORK/data-$name"
+            log "$sink_label, running: a Broadsheet instance sends $WARM_RECIPIENTS (Arabic) to warm up, then $RECIPIENTS measured, DKIM $dkim"
+            cp -a "$WORK/template" "$data"
+            if [[ $dkim == on ]]; then
+                "${base_env[@]}" "Broadsheet__DataDirectory=$data" "$APP" dkim init --domain "$DKIM_DOMAIN" --selector "$DKIM_SELECTOR" >/dev/null 2>&1
+            fi
+            start_sink "$sink" "$name"
+            run_env "$data" "$SINK_PORT" "$dkim"
+            # The README's run command, as a newsroom runs it, with the SMTP relay set; the scheduler off, so only the
+            # sends queued here go out.
+            (cd "$WORK" && exec "${RUN_ENV[@]}" "Broadsheet__Workers__Scheduler=false" "$APP" --urls http://127.0.0.1:0) </dev/null >"$WORK/$name.log" 2>&1 &
+            instance_pid=$!
+            PIDS+=("$instance_pid")
+            warm_id=$(queue_send "$data" ar)
+            wait_finished "$data" "$warm_id" "$instance_pid" "$WORK/$name.log"
+            sink_mark
+            warm_rate=$MARKED_RATE warm_accepted=$MARKED_ACCEPTED
+            send_id=$(queue_send "$data" en)
+            wait_finished "$data" "$send_id" "$instance_pid" "$WORK/$name.log"
+            stop_pid "$instance_pid"
+            sink_stop
+            "${base_env[@]}" "Broadsheet__DataDirectory=$data" "$APP" sends list >"$WORK/$name.list" 2>/dev/null
+            status=$(awk -F'\t' -v id="$send_id" '$1 == id { print $4 " " $6 }' "$WORK/$name.list")
+            ok=yes
+            if [[ $SINK_ACCEPTED != "$RECIPIENTS" || $warm_accepted != "$WARM_RECIPIENTS" || $status != "Finished sent $RECIPIENTS" ]]; then
+                ok=NO
+                CHECKS+=("running, $sink_label, DKIM $dkim: the sink accepted $warm_accepted warm-up and $SINK_ACCEPTED measured messages, the send says '$status' (expected $WARM_RECIPIENTS, $RECIPIENTS)")
+            fi
+            ratio=$(awk -v a="$SINK_RATE" -v l="${WARM_LIMIT_RATE[$sink]}" 'BEGIN { printf "%.2f", (l > 0) ? a / l : 0 }')
+            WARM_SEND_ROWS+=("$sink_label|$dkim|$warm_rate|$SINK_RATE|$ratio|$SINK_ACCEPTED|$ok")
+            log "  warm-up $warm_rate msgs/s; then $SINK_RATE msgs/s at the sink ($ratio × the running limit), counts as expected: $ok"
+            rate_verdict "$dkim" "running senders" "the running limit" "$ratio" "${WARM_LIMIT_RATE[$sink]}"
+            rm -rf "$data"
+        done
+    done
+fi
 
 # --- Materialising a send to a million subscribers ------------------------------------------------
 
@@ -384,6 +525,8 @@ KNOBS=''
 [[ $NAGLE_MESSAGES == 1000 ]] || KNOBS+="NAGLE_MESSAGES=$NAGLE_MESSAGES "
 [[ $SKIP_NPM == 0 ]] || KNOBS+="SKIP_NPM=$SKIP_NPM "
 [[ $SKIP_DKIM == 0 ]] || KNOBS+="SKIP_DKIM=$SKIP_DKIM "
+[[ $WARM == 1 ]] || KNOBS+="WARM=$WARM "
+[[ $WARM_RECIPIENTS == 40000 ]] || KNOBS+="WARM_RECIPIENTS=$WARM_RECIPIENTS "
 
 section="$WORK/section.md"
 {
@@ -439,6 +582,31 @@ section="$WORK/section.md"
         IFS='|' read -r label dkim rate ratio wall wall_rate mat rss idle over accepted ok <<<"$row"
         echo "| $label | $dkim | **$rate** | $ratio | $wall s | $wall_rate | $mat ms | $rss MB | $idle MB | +$over MB | $accepted | $ok |"
     done
+    if [[ ${#WARM_LIMIT_ROWS[@]} -gt 0 ]]; then
+        echo
+        echo "### Running senders: the steady state, $RECIPIENTS recipients after a warm-up of $WARM_RECIPIENTS"
+        echo
+        echo "The figures above are each a fresh process's, which spends its first tens of thousands of messages compiling"
+        echo "(the tiering JIT) and running code that waits to be compiled. A newsroom's sender is the running platform, so"
+        echo "here both sides are measured running: \`Blaster … $CONNECTIONS $RECIPIENTS --warmup $WARM_RECIPIENTS\` sends"
+        echo "$WARM_RECIPIENTS messages, the sink's figures start afresh (its \`mark\`), then the measured $RECIPIENTS; and"
+        echo "Broadsheet is the README's run command (\`./Broadsheet.Web --urls …\`, the delivery worker on, the scheduler off,"
+        echo "the same SMTP and DKIM settings) on a copy of the same data folder, sending a campaign to $WARM_RECIPIENTS"
+        echo "Arabic readers (\`sends create --lang ar\`), then, once that send is finished and the sink is marked, the"
+        echo "campaign to the $RECIPIENTS English readers (\`sends create --lang en\`): materialised, claimed, composed,"
+        echo "[signed,] sent and recorded by the running instance."
+        echo
+        echo '| sink | sender | warm-up msgs/s | measured msgs/s (sink) | × the running limit | accepted | counts as expected |'
+        echo '|---|---|---:|---:|---:|---:|---|'
+        for row in "${WARM_LIMIT_ROWS[@]}"; do
+            IFS='|' read -r label warm accepted seconds rate <<<"$row"
+            echo "| $label | the limit (Blaster) | $warm | **$rate** | | $accepted | |"
+        done
+        for row in "${WARM_SEND_ROWS[@]}"; do
+            IFS='|' read -r label dkim warm rate ratio accepted ok <<<"$row"
+            echo "| $label | Broadsheet, DKIM $dkim | $warm | **$rate** | $ratio | $accepted | $ok |"
+        done
+    fi
     if [[ -n ${MILLION_S:-} ]]; then
         echo
         echo "### Materialising a send to $MATERIALISE subscribers (SQLite)"

@@ -4,6 +4,8 @@
 // "listening 127.0.0.1 PORT" first; a "count" line on standard input, and SIGTERM or Ctrl+C (which also stop it),
 // print the same figures as bench/send/Sink:
 //   accepted=N first_to_last_s=S rate=R connections=C
+// A "mark" line answers "marked " and the figures so far, then starts them afresh from the next message (as
+// bench/send/Sink does), so a warm-up send can be left out of what is measured.
 import { createInterface } from 'node:readline';
 import { SMTPServer } from 'smtp-server';
 
@@ -66,7 +68,13 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
 createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line.trim().toLowerCase() === 'count') {
+    const command = line.trim().toLowerCase();
+    if (command === 'count') {
         console.log(figures());
+    } else if (command === 'mark') {
+        console.log(`marked ${figures()}`);
+        accepted = 0;
+        first = 0n;
+        last = 0n;
     }
 });
