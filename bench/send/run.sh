@@ -528,6 +528,10 @@ KNOBS=''
 [[ $WARM == 1 ]] || KNOBS+="WARM=$WARM "
 [[ $WARM_RECIPIENTS == 40000 ]] || KNOBS+="WARM_RECIPIENTS=$WARM_RECIPIENTS "
 
+WARM_NOTE=''
+if (( WARM_IMPORT > 0 )); then
+    WARM_NOTE=" (and $WARM_IMPORT Arabic ones for the warm-up sends below, which an English send leaves out)"
+fi
 section="$WORK/section.md"
 {
     echo '<!-- bench/send:start -->'
@@ -547,8 +551,9 @@ section="$WORK/section.md"
     echo "- The limit: \`Blaster 127.0.0.1 PORT message.eml $CONNECTIONS $RECIPIENTS\` (\`bench/send/Blaster\`): $CONNECTIONS MailKit"
     echo "  SmtpClient sessions send that very message (written by the outbox transport) $RECIPIENTS times in all, with nothing"
     echo "  else to do: no database, no personalisation, no signing."
-    echo "- Broadsheet: $RECIPIENTS active English subscribers imported into a fresh SQLite data folder (not timed), \`sends create"
-    echo "  --lang en\` with those bodies, then \`/usr/bin/time -v env Broadsheet__Mail__Transport=Smtp …__Smtp__Connections=$CONNECTIONS"
+    echo "- Broadsheet: $RECIPIENTS active English subscribers${WARM_NOTE} imported into a fresh SQLite data folder (not"
+    echo "  timed), \`sends create --lang en\` with those bodies, then \`/usr/bin/time -v env Broadsheet__Mail__Transport=Smtp"
+    echo "  …__Smtp__Connections=$CONNECTIONS"
     echo "  [Broadsheet__Mail__Dkim__Domain=… __Selector=…] ./Broadsheet.Web deliver --until-idle\`: start-up, materialising the"
     echo "  send, claiming, composing and personalising each message, [signing,] sending, and recording every recipient's state."
     echo "- msgs/s is measured by the sink, the same way for every sender: the messages it accepted, less one, over the time"
