@@ -15,7 +15,7 @@
 # code waiting to be compiled that a process's first tens of thousands of messages pay for.
 #
 # Knobs: RECIPIENTS=100000 CONNECTIONS=4 MATERIALISE=1000000 (0: skip) NAGLE_MESSAGES=1000 (0: skip) SKIP_NPM=0
-# SKIP_DKIM=0 WARM=1 WARM_RECIPIENTS=40000 WRITE_DOC=1.
+# SKIP_DKIM=0 WARM=1 WARM_RECIPIENTS=40000 SEND_TIMEOUT_S=900 (a running instance's send, or the Blaster's warm-up) WRITE_DOC=1.
 # PROFILE=1 adds a `perf record -g` of one more deliver per DKIM setting against the test kit's sink (not timed)
 # and keeps the reports in PROFILE_DIR (default: bench/results/send-profile, which git ignores).
 # Everything listens on 127.0.0.1 only, and every process the script starts is stopped when it ends, however it ends.
