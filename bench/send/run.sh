@@ -169,8 +169,16 @@ prepare_data() {
     if [[ $dkim == on ]]; then
         "${base_env[@]}" "Broadsheet__DataDirectory=$data" "$APP" dkim init --domain "$DKIM_DOMAIN" --selector "$DKIM_SELECTOR" >/dev/null 2>&1
     fi
-    "${base_env[@]}" "Broadsheet__DataDirectory=$data" "$APP" sends create --lang en --subject "The Ledger: who owns the wells" \
-        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" >"$data.send-id" 2>/dev/null
+    queue_send "$data" en >"$data.send-id"
+}
+
+# Queues the campaign in language $2 on data folder $1; prints the send's number.
+queue_send() {
+    local id
+    id=$("${base_env[@]}" "Broadsheet__DataDirectory=$1" "$APP" sends create --lang "$2" --subject "The Ledger: who owns the wells" \
+        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
+    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
+    echo "$id"
 }
 
 # The settings of one deliver against the sink on port $2, with or without DKIM ($3).
@@ -200,8 +208,7 @@ for dkim in "${DKIM_SETTINGS[@]}"; do
     else
         dkim_env=()
     fi
-    "${base_env[@]}" "Broadsheet__DataDirectory=$data" "$APP" sends create --lang en --subject "The Ledger: who owns the wells" \
-        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" >/dev/null 2>&1
+    queue_send "$data" en >/dev/null
     "${base_env[@]}" "Broadsheet__DataDirectory=$data" "${dkim_env[@]}" "$APP" deliver --until-idle >/dev/null 2>&1
     eml=$(ls "$data"/outbox/*.eml 2>/dev/null | head -1 || true)
     [[ -n $eml ]] || { log "the outbox transport wrote no message"; exit 1; }
@@ -328,15 +335,6 @@ wait_for_line() {
         sleep 0.1
         waited=$((waited + 1))
     done
-}
-
-# Queues the campaign in language $2 on data folder $1; prints the send's number.
-queue_send() {
-    local id
-    id=$("${base_env[@]}" "Broadsheet__DataDirectory=$1" "$APP" sends create --lang "$2" --subject "The Ledger: who owns the wells" \
-        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
-    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
-    echo "$id"
 }
 
 # Waits until send $2 on data folder $1 is Finished while the instance $3 (its log $4) runs; read with the sqlite3
