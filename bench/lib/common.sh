@@ -111,3 +111,15 @@ sink_stop() {
     SINK_ACCEPTED=$(field accepted "$line") SINK_SECONDS=$(field first_to_last_s "$line") SINK_RATE=$(field rate "$line")
     SINK_CONNECTIONS=$(field connections "$line") SINK_CLIENTS=$(field clients "$line")
 }
+
+# Queues bench/send's campaign (campaign.html and campaign.txt) to the readers of language $1 with subject $2 through
+# the CLI command that follows (the executable with its environment, e.g. `env … ./Broadsheet.Web`); prints the
+# send's number. ROOT is the repository.
+queue_campaign() {
+    local lang=$1 subject=$2 id
+    shift 2
+    id=$("$@" sends create --lang "$lang" --subject "$subject" \
+        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
+    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
+    echo "$id"
+}

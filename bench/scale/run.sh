@@ -166,13 +166,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 
 # Queues the campaign to the active subscribers of language $1 with subject $2; prints the send's number.
-create_send() {
-    local id
-    id=$(cli sends create --lang "$1" --subject "$2" \
-        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
-    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
-    echo "$id"
-}
+create_send() { queue_campaign "$1" "$2" cli; }
 
 # Waits until send $1 is Finished, while every instance of the run (pids, logs: send_run's) stays up.
 wait_finished() {

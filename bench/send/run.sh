@@ -174,11 +174,7 @@ prepare_data() {
 
 # Queues the campaign in language $2 on data folder $1; prints the send's number.
 queue_send() {
-    local id
-    id=$("${base_env[@]}" "Broadsheet__DataDirectory=$1" "$APP" sends create --lang "$2" --subject "The Ledger: who owns the wells" \
-        --html "$ROOT/bench/send/campaign.html" --text "$ROOT/bench/send/campaign.txt" 2>/dev/null | grep -oE '[0-9]+' | head -1)
-    [[ -n $id ]] || { log "sends create printed no send number"; exit 1; }
-    echo "$id"
+    queue_campaign "$2" "The Ledger: who owns the wells" "${base_env[@]}" "Broadsheet__DataDirectory=$1" "$APP"
 }
 
 # The settings of one deliver against the sink on port $2, with or without DKIM ($3).
