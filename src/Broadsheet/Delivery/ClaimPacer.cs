@@ -26,8 +26,8 @@ public sealed class ClaimPacer(int batchSize, int senders, TimeProvider time)
     /// <summary>Messages per second this process sent lately (an average over the last windows); 0 before any was sent.</summary>
     public double Rate => _rate;
 
-    /// <summary>Counts one message handled (sent, failed or deferred: each took a sender's time).</summary>
-    public void Sent() => Interlocked.Increment(ref _sent);
+    /// <summary>Counts messages handled (sent, failed or deferred: each took a sender's time).</summary>
+    public void Sent(int count = 1) => Interlocked.Add(ref _sent, count);
 
     /// <summary>How many to claim now: the full batch until a rate is known, then <see cref="Ahead"/> of it.</summary>
     public int Next()

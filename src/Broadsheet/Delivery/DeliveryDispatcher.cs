@@ -61,10 +61,14 @@ public sealed partial class DeliveryDispatcher(
         await using var stopRegistration = stopping.Register(() => hardStop.CancelAfter(DrainTimeout));
         // Room for two batches: the next one is claimed while the senders work through the current one.
         var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(2 * Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
-        var recorder = new OutcomeRecorder(scopes, Owner, time);
-        var recording = recorder.RunAsync(hardStop.Token);
         var pacer = new ClaimPacer(_delivery.BatchSize, Senders, time);
-        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, pacer, stopping, hardStop.Token), CancellationToken.None)).ToArray();
+        var recorder = new OutcomeRecorder(scopes, Owner, time, count =>
+        {
+            Interlocked.Add(ref _inFlight, -count);
+            pacer.Sent(count);
+        });
+        var recording = recorder.RunAsync(hardStop.Token);
+        var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendLoopAsync(work.Reader, recorder, stopping, hardStop.Token), CancellationToken.None)).ToArray();
         try
         {
             await ClaimLoopAsync(work, pacer, untilIdle, stopping);
@@ -251,7 +255,7 @@ public sealed partial class DeliveryDispatcher(
                      || (d.State == DeliveryState.Claimed && d.LeaseUntil < now)),
             stopping);
 
-    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, ClaimPacer pacer, CancellationToken stopping, CancellationToken hardStop)
+    private async Task SendLoopAsync(ChannelReader<DeliveryWork> work, OutcomeRecorder recorder, CancellationToken stopping, CancellationToken hardStop)
     {
         await using var scope = scopes.CreateAsyncScope();
         var composer = scope.ServiceProvider.GetRequiredService<DeliveryComposer>();
@@ -289,25 +293,12 @@ public sealed partial class DeliveryDispatcher(
 
                 // A recording that failed stops this sender here (as it always did): the leases of what it holds lapse.
                 await previous;
-                previous = RecordAsync(recorder, outcome, pacer);
+                previous = recorder.RecordAsync(outcome);
             }
         }
         finally
         {
             await previous;
-        }
-    }
-
-    private async Task RecordAsync(OutcomeRecorder recorder, DeliveryOutcome outcome, ClaimPacer pacer)
-    {
-        try
-        {
-            await recorder.RecordAsync(outcome);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-            pacer.Sent();
         }
     }
 

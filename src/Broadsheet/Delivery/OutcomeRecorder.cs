@@ -12,7 +12,9 @@ namespace Broadsheet.Delivery;
 /// the server accepted that a crash would send again (a 5 ms wait was tried: four outcomes a commit instead of two,
 /// and the SIGKILL crash test saw the same messages in flight at several kills).
 /// </summary>
-internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner, TimeProvider time)
+/// <param name="handled">Told how many outcomes a group held once it was written or gave up, on the recorder's thread:
+/// the bookkeeping of messages in flight, done there so a sender's recording needs no continuation of its own.</param>
+internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner, TimeProvider time, Action<int> handled)
 {
     private const int MaxGroup = 256;
     private const int WriteAttempts = 5;
@@ -25,6 +27,7 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite((outcome, written)))
         {
+            handled(1);
             written.SetException(new InvalidOperationException("The recorder has stopped."));
         }
 
@@ -96,6 +99,7 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
             }
 
             var error = Write(store, outcomes, hardStop);
+            handled(group.Count);
             foreach (var (_, written) in group)
             {
                 if (error is null)
