@@ -218,7 +218,9 @@ public sealed partial class DeliveryDispatcher(
 
             total += claims.Count;
             var ids = claims.Select(c => c.SubscriberId).ToList();
-            var subscribers = await db.Subscribers.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, stopping);
+            // EF.Parameter: the list goes as one parameter (json_each on SQLite, = ANY on PostgreSQL). As one parameter
+            // per id, SQLite looked each of a batch's 1,000 names up among the others: 2% of a running sender's CPU.
+            var subscribers = await db.Subscribers.AsNoTracking().Where(s => EF.Parameter(ids).Contains(s.Id)).ToDictionaryAsync(s => s.Id, stopping);
 
             // Each address is decrypted once here: for the suppression check now and for the message later.
             var addresses = subscribers.Values.ToDictionary(s => s.Id, s =>
@@ -242,7 +244,7 @@ public sealed partial class DeliveryDispatcher(
     /// <returns>The hex form of those of <paramref name="hashes"/> that are on the suppression list.</returns>
     private static async Task<HashSet<string>> SuppressedAsync(BroadsheetDb db, List<byte[]> hashes, CancellationToken stopping)
     {
-        var found = hashes.Count == 0 ? [] : await db.Suppressions.AsNoTracking().Where(s => hashes.Contains(s.AddressHash)).Select(s => s.AddressHash).ToListAsync(stopping);
+        var found = hashes.Count == 0 ? [] : await db.Suppressions.AsNoTracking().Where(s => EF.Parameter(hashes).Contains(s.AddressHash)).Select(s => s.AddressHash).ToListAsync(stopping);
         return found.Select(Convert.ToHexString).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -404,7 +406,7 @@ public sealed partial class DeliveryDispatcher(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BroadsheetDb>();
-        await db.Deliveries.Where(d => ids.Contains(d.Id) && d.LeaseOwner == Owner && d.State == DeliveryState.Claimed)
+        await db.Deliveries.Where(d => EF.Parameter(ids).Contains(d.Id) && d.LeaseOwner == Owner && d.State == DeliveryState.Claimed)
             .ExecuteUpdateAsync(u => u.SetProperty(d => d.State, DeliveryState.Pending).SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeaseUntil, (DateTime?)null), CancellationToken.None);
     }
 
