@@ -38,12 +38,12 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         await page.FillAsync("#password", AdminClient.Password);
         await page.CheckAsync("input[name=language][value=en]");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin");
+        await Browser.WaitForPathAsync(page, "/admin");
         Assert.Equal("Dashboard", await page.TextContentAsync("h1"));
         Assert.Contains("Rana Haddad", await page.TextContentAsync(".admin-me") ?? "", StringComparison.Ordinal);
 
         await page.ClickAsync("text=Sign out");
-        await page.WaitForURLAsync("**/admin/login");
+        await Browser.WaitForPathAsync(page, "/admin/login");
         for (var i = 0; i < StaffService.MaxFailedSignIns; i++)
         {
             await page.FillAsync("#email", "rana@newsroom.example");
@@ -121,7 +121,7 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         await writer.CheckAsync($"input[name=cover][value='{mediaId}']");
         Assert.Equal(0, await writer.Locator("button[name=action][value=publish]").CountAsync());
         await writer.ClickAsync("button[name=action][value=save]");
-        await writer.WaitForURLAsync("**/admin/posts/*");
+        await Browser.WaitForPathAsync(writer, "/admin/posts/[^/]+");
         Assert.Equal(0, await writer.Locator("button[name=action][value=publish]").CountAsync());
         await writer.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("admin-editor-design-ar.png"), FullPage = true });
 
@@ -143,7 +143,7 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         var desk = await SignInAsync(editor);
         await desk.GotoAsync($"/admin/posts/{draft.Id}");
         await desk.ClickAsync("button[name=action][value=publish]");
-        await desk.WaitForURLAsync($"**/admin/posts/{draft.Id}**");
+        await Browser.WaitForPathAsync(desk, $"/admin/posts/{draft.Id}.*");
         await using (var scope = _site.Services.CreateAsyncScope())
         {
             Assert.Equal(PostStatus.Published, (await scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Posts.AsNoTracking().SingleAsync(p => p.Id == draft.Id, ct)).Status);
@@ -163,7 +163,7 @@ public sealed class AdminBrowserTests : IAsyncLifetime
         var signup = reader.Locator("form.signup").Last;
         await signup.Locator("input[name=email]").FillAsync("reader@example.org");
         await signup.Locator("button[type=submit]").ClickAsync();
-        await reader.WaitForURLAsync("**/ar/subscribe");
+        await Browser.WaitForPathAsync(reader, "/ar/subscribe");
 
         // The confirmation, in Arabic, in the outbox viewer (the delivery worker writes it a moment after the signup).
         var link = desk.Locator("a[href^='/admin/outbox/']", new() { HasTextString = "أكّد اشتراكك" });

@@ -87,12 +87,12 @@ public sealed class BrowserTests : IAsyncLifetime
         var page = await OpenAsync("/en/" + english.Slug);
 
         await page.ClickAsync(".lang-switch a");
-        await page.WaitForURLAsync("**/ar/**");
+        await Browser.WaitForPathAsync(page, "/ar/.+");
         Assert.Equal(arabic.Title, await page.InnerTextAsync("h1"));
         Assert.Equal("ar", await page.GetAttributeAsync("html", "lang"));
 
         await page.ClickAsync(".lang-switch a");
-        await page.WaitForURLAsync("**/en/**");
+        await Browser.WaitForPathAsync(page, "/en/.+");
         Assert.Equal(english.Title, await page.InnerTextAsync("h1"));
     }
 
@@ -107,7 +107,7 @@ public sealed class BrowserTests : IAsyncLifetime
         await page.Locator("[data-newsletter-signup]").ScrollIntoViewIfNeededAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("signup-ar.png") });
         await page.ClickAsync("[data-newsletter-signup] button[type=submit]");
-        await page.WaitForURLAsync("**/ar/subscribe");
+        await Browser.WaitForPathAsync(page, "/ar/subscribe");
         Assert.Equal("تفقّد بريدك", await page.InnerTextAsync("h1"));
 
         await _site.MailSettledAsync();

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Broadsheet.Tests.TestKit;
@@ -35,6 +36,17 @@ public static class Browser
         });
         return (playwright, browser);
     }
+
+    /// <summary>
+    /// Waits until the page is at an address whose path matches <paramref name="path"/> (a regular expression, in
+    /// the subset JavaScript shares, over the whole path; a query or fragment may follow), asking the browser. Not
+    /// WaitForURLAsync: its check-then-subscribe can miss the load event it waits for
+    /// (microsoft/playwright-dotnet#3364), and so timed a CI run out on a page that had long loaded. Callers wait
+    /// for the element they read next, which Playwright does by itself.
+    /// </summary>
+    public static Task WaitForPathAsync(IPage page, string path) =>
+        Assertions.Expect(page).ToHaveURLAsync(
+            new Regex("^[a-z]+://[^/]+" + path + "(?:[?#].*)?$"), new() { Timeout = 60_000 });
 
     /// <summary>Where screenshots go: docs/screenshots when BROADSHEET_SCREENSHOTS=docs, else a temporary folder.</summary>
     public static string ScreenshotPath(string name)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Broadsheet.Staff;
 using Microsoft.Playwright;
 
@@ -42,16 +43,16 @@ public sealed class BrowserSite : IAsyncDisposable
         await page.GotoAsync("/admin/login?return=" + Uri.EscapeDataString(returnPath));
         await page.FillAsync("#email", member.Email);
         await page.FillAsync("#password", AdminClient.Password);
-        // The form's answer, then the page it leads to (its document, not every last resource, which timed out under
-        // CI's load). A sign-in that did not land says where it ended and why, instead of only timing out.
+        // The form's answer, then the address it leads to (asked of the browser, see Browser.WaitForPathAsync) and
+        // that page's heading. A sign-in that did not land says where it ended and why, instead of only timing out.
         var answer = page.WaitForResponseAsync(r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/admin/login", new() { Timeout = 60_000 });
         await page.ClickAsync("button[type=submit]");
         var status = (await answer).Status;
         try
         {
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == returnPath, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            await Browser.WaitForPathAsync(page, Regex.Escape(returnPath));
         }
-        catch (TimeoutException e)
+        catch (PlaywrightException e)
         {
             throw new InvalidOperationException($"Signing in answered {status} and landed on {page.Url}: {await page.TextContentAsync("body")}", e);
         }
