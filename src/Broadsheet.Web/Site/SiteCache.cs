@@ -9,11 +9,14 @@ internal sealed class SiteCache(IOutputCacheStore store) : IContentChangeListene
     public const string Policy = "site";
     public const string Tag = "site";
 
+    /// <summary>How long a cached page lives when no change drops it first.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
     public static void Configure(OutputCachePolicyBuilder policy) =>
         policy.Tag(Tag)
             // Only paging changes a page: other query parameters neither split the cache nor reach the handler.
             .SetVaryByQuery("page")
-            .Expire(TimeSpan.FromMinutes(10));
+            .Expire(Lifetime);
 
     public Task ContentChangedAsync(CancellationToken cancellationToken) =>
         store.EvictByTagAsync(Tag, cancellationToken).AsTask();

@@ -8,6 +8,7 @@ using Broadsheet.Publishing;
 using Broadsheet.Staff;
 using Broadsheet.Subscribers;
 using Broadsheet.Tests.TestKit;
+using Broadsheet.Web.Site;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -199,7 +200,7 @@ public sealed class ThreeInstanceTests(ThreeSiteInstances sites) : IClassFixture
     }
 
     [Fact]
-    public async Task A_post_edited_through_one_instance_is_served_fresh_by_the_others_within_a_second()
+    public async Task A_post_edited_through_one_instance_is_served_fresh_by_the_others_without_waiting_for_their_caches()
     {
         var (cluster, library) = await sites.StartAsync();
         HostProcess a = cluster["a"], b = cluster["b"], c = cluster["c"];
@@ -231,15 +232,17 @@ public sealed class ThreeInstanceTests(ThreeSiteInstances sites) : IClassFixture
             Assert.True(saved.StatusCode == HttpStatusCode.Redirect, $"Saving through instance a answered {(int)saved.StatusCode}.\n{cluster.Logs}");
         }
 
+        // The cached copies would live for minutes (SiteCache): the new title within a few seconds on every instance can
+        // only be the change told to the others. How soon is printed, not asserted: a timed assertion measured the
+        // machine's load (1,011 ms once in CI, with the rest of the suite running), not the notification.
         var watch = Stopwatch.StartNew();
-        foreach (var reader in new[] { a, b, c })
+        await Task.WhenAll(new[] { a, b, c }.Select(async reader =>
         {
             await WaitUntilAsync(async () => (await PageAsync(reader, path)).Contains("measured at last", StringComparison.Ordinal),
                 $"instance {reader.Name} to serve the new title", TimeSpan.FromSeconds(5));
-        }
-
-        TestContext.Current.TestOutputHelper?.WriteLine($"all three served the new title {watch.Elapsed.TotalMilliseconds:0} ms after the save answered");
-        Assert.True(watch.Elapsed <= TimeSpan.FromSeconds(1), $"The other instances served the new title only after {watch.Elapsed.TotalMilliseconds:0} ms.");
+            TestContext.Current.TestOutputHelper?.WriteLine($"instance {reader.Name} served the new title {watch.Elapsed.TotalMilliseconds:0} ms after the save answered");
+        }));
+        Assert.True(SiteCache.Lifetime > TimeSpan.FromSeconds(5), "The site's cache lives so briefly that expiry alone could explain the fresh pages.");
     }
 
     [Fact]
