@@ -11,9 +11,10 @@ namespace Broadsheet.Delivery;
 
 /// <summary>
 /// Runs the outbox: materialises sends, claims deliveries by lease, hands them to as many senders as the transport
-/// has connections, and records each recipient's state after the server's reply, in group commits that a sender
-/// waits for before it takes its next message. So a crash repeats at most one message per connection, and a
-/// graceful stop (<see cref="RunAsync"/> cancelled) finishes what is in flight and hands the rest back.
+/// has connections, and records each recipient's state after the server's reply, durably before the sender's next
+/// message can be accepted (<see cref="OutcomeRecorder"/>: a group commit on PostgreSQL, an append to the outcome
+/// journal on SQLite). So a crash repeats at most one message per connection, and a graceful stop
+/// (<see cref="RunAsync"/> cancelled) finishes what is in flight and hands the rest back.
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     IServiceScopeFactory scopes,
@@ -62,7 +63,7 @@ public sealed partial class DeliveryDispatcher(
         // Room for two batches: the next one is claimed while the senders work through the current one.
         var work = Channel.CreateBounded<DeliveryWork>(new BoundedChannelOptions(2 * Math.Max(_delivery.BatchSize, Senders)) { SingleWriter = true });
         var pacer = new ClaimPacer(_delivery.BatchSize, Senders, time);
-        var recorder = new OutcomeRecorder(scopes, Owner, time, count =>
+        var recorder = new OutcomeRecorder(scopes, Owner, time, JournalDirectory(), count =>
         {
             Interlocked.Add(ref _inFlight, -count);
             pacer.Sent(count);
@@ -85,6 +86,13 @@ public sealed partial class DeliveryDispatcher(
             await recording.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await ReleaseAsync(work.Reader);
         }
+    }
+
+    // On a SQLite file the outcomes are journalled beside it (OutcomeRecorder); null on PostgreSQL.
+    private string? JournalDirectory()
+    {
+        using var scope = scopes.CreateScope();
+        return OutcomeJournal.DirectoryFor(scope.ServiceProvider.GetRequiredService<BroadsheetDb>().Database.GetDbConnection());
     }
 
     private async Task ClaimLoopAsync(Channel<DeliveryWork> work, ClaimPacer pacer, bool untilIdle, CancellationToken stopping)

@@ -150,6 +150,12 @@ public sealed class DeliveryStore(BroadsheetDb db) : IDisposable
             return false;
         }
 
+        // What a sender that died journalled is applied before its claims are handed back: those messages went out.
+        if (OutcomeJournal.DirectoryFor(db.Database.GetDbConnection()) is { } journals)
+        {
+            OutcomeJournal.ReplayOthers(journals, owner, (deadOwner, outcomes) => WriteOutcomes(outcomes, deadOwner, now));
+        }
+
         await ExecuteAsync(ReleaseOrphans, cancellationToken, ("owner", owner));
         return true;
     }

@@ -154,10 +154,23 @@ public sealed class DeliveryCrashTests
     private static long DeliveryIdOf(ReceivedMail mail) =>
         DeliveryComposer.DeliveryIdOf(mail.MessageId) ?? throw new InvalidOperationException("A message without our Message-ID reached the server.");
 
+    /// <summary>The deliveries recorded as sent: in the database, or (on SQLite) in a journal the killed sender left, which the next one applies first.</summary>
     private static async Task<HashSet<long>> SentAsync(TestEnvironment environment, long sendId)
     {
         await using var services = await TestServices.CreateAsync(environment);
-        return (await services.InScopeAsync(sp => sp.GetRequiredService<BroadsheetDb>().Deliveries.AsNoTracking()
-            .Where(d => d.SendId == sendId && d.State == DeliveryState.Sent).Select(d => d.Id).ToListAsync(Ct))).ToHashSet();
+        return await services.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<BroadsheetDb>();
+            var sent = (await db.Deliveries.AsNoTracking().Where(d => d.SendId == sendId && d.State == DeliveryState.Sent).Select(d => d.Id).ToListAsync(Ct)).ToHashSet();
+            if (OutcomeJournal.DirectoryFor(db.Database.GetDbConnection()) is { } journals && Directory.Exists(journals))
+            {
+                foreach (var file in Directory.EnumerateFiles(journals, "*" + OutcomeJournal.Extension))
+                {
+                    sent.UnionWith(OutcomeJournal.Read(file).Outcomes.Where(o => o.State == DeliveryState.Sent).Select(o => o.DeliveryId));
+                }
+            }
+
+            return sent;
+        });
     }
 }
