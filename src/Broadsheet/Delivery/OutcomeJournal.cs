@@ -30,8 +30,10 @@ internal sealed class OutcomeJournal : IDisposable
     private readonly Lock _lock = new();
     // Files full and waiting for their last line to be applied: the path and how many lines were appended in all when it closed.
     private readonly Queue<(string Path, long UpTo)> _closed = new();
-    private SafeFileHandle _file;
-    private string _path;
+    // Opened by the first outcome: a process that never sends (it waits for another's dispatcher lease) leaves no file,
+    // which the lease holder would otherwise take for a dead sender's and delete.
+    private SafeFileHandle? _file;
+    private string? _path;
     private long _offset;
     private long _appended;
     private long _applied;
@@ -40,7 +42,6 @@ internal sealed class OutcomeJournal : IDisposable
     {
         _directory = directory;
         _owner = owner;
-        (_file, _path, _offset) = Open();
     }
 
     /// <summary>Where the journals of <paramref name="connection"/>'s database go; null when it is not a SQLite file (PostgreSQL, or in memory).</summary>
@@ -64,10 +65,14 @@ internal sealed class OutcomeJournal : IDisposable
         var line = Encoding.UTF8.GetBytes(Format(outcome));
         lock (_lock)
         {
-            if (_offset >= RotateAt)
+            if (_file is null)
+            {
+                (_file, _path, _offset) = Open();
+            }
+            else if (_offset >= RotateAt)
             {
                 _file.Dispose();
-                _closed.Enqueue((_path, _appended));
+                _closed.Enqueue((_path!, _appended));
                 (_file, _path, _offset) = Open();
             }
 
@@ -96,8 +101,8 @@ internal sealed class OutcomeJournal : IDisposable
     {
         lock (_lock)
         {
-            _file.Dispose();
-            if (_applied >= _appended)
+            _file?.Dispose();
+            if (_path is not null && _applied >= _appended)
             {
                 File.Delete(_path);
             }

@@ -76,7 +76,10 @@ public sealed class OutcomeJournalTests
         {
             using (var journal = OutcomeJournal.Create(directory, "host-1-abc"))
             {
+                // A process waiting for the dispatcher lease journals nothing and leaves no file for the holder to take for a dead sender's.
+                Assert.Empty(Directory.GetFiles(directory));
                 journal.Append(new DeliveryOutcome(3, DeliveryState.Sent, null, "250 ok", Attempted: true, RetriedUnknown: false));
+                Assert.Single(Directory.GetFiles(directory));
                 journal.Applied(1);
             }
 
