@@ -62,30 +62,26 @@ internal sealed class OutcomeRecorder(IServiceScopeFactory scopes, string owner,
     // Durable once appended: the sender goes on at once; the database gets it with the next group.
     private Task Journal(DeliveryOutcome outcome)
     {
-        if (_failure is { } failure)
+        // Stopped (its journal closed) or failed: refused before anything is journalled, as the group commits refuse.
+        Exception? refused = _completing ? new InvalidOperationException("The recorder has stopped.")
+            : _failure is { } failure ? new InvalidOperationException("The recorder could not write outcomes to the database; they are kept in its journal.", failure)
+            : null;
+        if (refused is null)
         {
-            handled(1);
-            return Task.FromException(new InvalidOperationException("The recorder could not write outcomes to the database; they are kept in its journal.", failure));
+            try
+            {
+                _journal!.Append(outcome);
+                _queue.Writer.TryWrite((outcome, null));
+                return Task.CompletedTask;
+            }
+            catch (IOException e)
+            {
+                refused = e;
+            }
         }
 
-        try
-        {
-            _journal!.Append(outcome);
-        }
-        catch (IOException e)
-        {
-            handled(1);
-            return Task.FromException(e);
-        }
-
-        if (!_queue.Writer.TryWrite((outcome, null)))
-        {
-            // Stopped: the journal keeps it for the next process, which applies it before it hands the claims back.
-            handled(1);
-            return Task.FromException(new InvalidOperationException("The recorder has stopped."));
-        }
-
-        return Task.CompletedTask;
+        handled(1);
+        return Task.FromException(refused);
     }
 
     /// <summary>Writes outcomes on a thread of its own until <see cref="Complete"/> and the queue is empty.</summary>
