@@ -4,14 +4,15 @@ namespace Broadsheet.Delivery;
 
 /// <summary>
 /// Holds back the end of a message until a task completes: the last part's content, read asynchronously as MailKit
-/// writes the message data, does not end before it. Everything up to there (the envelope, the headers, nearly all of
-/// the body) goes out at once, but the server cannot accept the message, which needs the final <c>.</c>, until then.
+/// writes the message data, does not end before it. Everything up to there is done at once (the envelope is sent and
+/// answered, the headers and nearly all of the body are written; <see cref="SmtpWireStream"/> sends them with the end),
+/// but the server cannot accept the message, which needs the final <c>.</c>, until then.
 /// </summary>
 /// <remarks>
 /// The dispatcher passes the recording of the same sender's previous outcome: a sender composes and starts its next
 /// message while that outcome commits, and still never has two accepted messages without a durable outcome, so a crash
 /// repeats at most one message per connection, as when it waited for the commit first. If the recording failed the
-/// message ends with an error instead: the data is cut off, the server discards it, and the sender stops.
+/// message ends with an error instead: the data is cut off (never sent whole), the server discards it, and the sender stops.
 /// Synchronous writes (signing, and measuring: <see cref="SmtpConnection"/> has MailKit measure synchronously) are not held.
 /// </remarks>
 public static class HeldEnd
