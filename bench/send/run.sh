@@ -567,10 +567,12 @@ section="$WORK/section.md"
         IFS='|' read -r label accepted seconds rate blaster wall rss <<<"$NAGLE_ROW"
         echo "| for comparison: $label | $accepted | $seconds s | $rate | $blaster | $wall s | $rss MB |"
         echo
-        echo "The Blaster connects each session's socket itself with TCP_NODELAY and hands it to MailKit. MailKit writes the"
-        echo "message data in 4 KiB pieces; on a socket MailKit connects itself (\`ConnectAsync(host, port, …)\`) Nagle's"
-        echo "algorithm holds back the last piece of each message until the server's delayed ACK (about 40 ms on Linux), so a"
-        echo "session manages some 20 messages a second whatever the hardware. The last row shows that cap."
+        echo "The Blaster connects each session's socket itself with TCP_NODELAY and hands it to MailKit through the stream"
+        echo "Broadsheet's SMTP transport uses (\`SmtpWireStream\`, compiled in from src/), which sends what MailKit writes"
+        echo "when MailKit flushes or reads the reply: one send a message, as Broadsheet sends. MailKit alone writes the message"
+        echo "data in 4 KiB pieces; on a socket MailKit connects itself (\`ConnectAsync(host, port, …)\`) Nagle's algorithm"
+        echo "holds back the last piece of each message until the server's delayed ACK (about 40 ms on Linux), so a session"
+        echo "manages some 20 messages a second whatever the hardware. The last row shows that cap."
     fi
     echo
     echo "### Broadsheet end to end: $RECIPIENTS recipients, $CONNECTIONS connections"
