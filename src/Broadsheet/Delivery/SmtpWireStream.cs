@@ -24,6 +24,8 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
 
     private const int InitialCapacity = 16 * 1024;
 
+    private readonly Deadline _readDeadline = new("read");
+    private readonly Deadline _writeDeadline = new("write");
     private byte[] _pending = new byte[InitialCapacity];
     private int _count;
     private int _readTimeout = Timeout.Infinite;
@@ -124,7 +126,7 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
         {
-            throw TimedOut("read", _readTimeout, e);
+            throw _readDeadline.TimedOut(_readTimeout, e);
         }
     }
 
@@ -135,20 +137,18 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
     {
         // The reply is to what was written: it goes out first.
         await FlushPendingAsync(cancellationToken);
-        if (_readTimeout == Timeout.Infinite)
-        {
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_readTimeout);
+        var token = _readDeadline.Start(_readTimeout, cancellationToken, out var link);
         try
         {
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            return await socket.ReceiveAsync(buffer, SocketFlags.None, token);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw TimedOut("read", _readTimeout, e);
+            throw _readDeadline.TimedOut(_readTimeout, e);
+        }
+        finally
+        {
+            await link.DisposeAsync();
         }
     }
 
@@ -158,6 +158,8 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
         {
             _disposed = true;
             socket.Dispose();
+            _readDeadline.Dispose();
+            _writeDeadline.Dispose();
         }
 
         base.Dispose(disposing);
@@ -212,15 +214,13 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
         {
-            throw TimedOut("write", _writeTimeout, e);
+            throw _writeDeadline.TimedOut(_writeTimeout, e);
         }
     }
 
     private async ValueTask SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        using var timeout = _writeTimeout == Timeout.Infinite ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout?.CancelAfter(_writeTimeout);
-        var token = timeout?.Token ?? cancellationToken;
+        var token = _writeDeadline.Start(_writeTimeout, cancellationToken, out var link);
         try
         {
             while (!data.IsEmpty)
@@ -230,12 +230,51 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw TimedOut("write", _writeTimeout, e);
+            throw _writeDeadline.TimedOut(_writeTimeout, e);
+        }
+        finally
+        {
+            await link.DisposeAsync();
         }
     }
 
-    private static TimeoutException TimedOut(string what, int milliseconds, Exception inner) =>
-        new($"The SMTP connection's {what} timed out after {milliseconds} ms.", inner);
+    /// <summary>
+    /// The time limit of one direction's asynchronous operations: one token source for the stream's life, its timer
+    /// moved for each operation (a read or a send per reply, thousands a second), where a linked source per operation
+    /// would make a source and a timer each time. Reads do not overlap reads, nor sends sends, so one per direction.
+    /// </summary>
+    private sealed class Deadline(string what) : IDisposable
+    {
+        private CancellationTokenSource _source = new();
+
+        /// <returns>The token for the next operation: cancelled by <paramref name="caller"/>, or when <paramref name="milliseconds"/> run out.</returns>
+        /// <param name="link">Carries <paramref name="caller"/>'s cancellation over; dispose it when the operation ends.</param>
+        public CancellationToken Start(int milliseconds, CancellationToken caller, out CancellationTokenRegistration link)
+        {
+            if (milliseconds == Timeout.Infinite)
+            {
+                link = default;
+                return caller;
+            }
+
+            // A source that fired (the last operation timed out or was cancelled) cannot be reset: a new one.
+            if (!_source.TryReset())
+            {
+                _source.Dispose();
+                _source = new CancellationTokenSource();
+            }
+
+            link = caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _source);
+            _source.CancelAfter(milliseconds);
+            return _source.Token;
+        }
+
+        /// <summary>What an operation of this direction that ran out throws, as MailKit's own socket stream does.</summary>
+        public TimeoutException TimedOut(int milliseconds, Exception inner) =>
+            new($"The SMTP connection's {what} timed out after {milliseconds} ms.", inner);
+
+        public void Dispose() => _source.Dispose();
+    }
 
     private static int ValidTimeout(int milliseconds) =>
         milliseconds == Timeout.Infinite || milliseconds > 0

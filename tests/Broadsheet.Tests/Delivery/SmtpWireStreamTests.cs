@@ -139,9 +139,56 @@ public sealed class SmtpWireStreamTests
         wire.ReadTimeout = 300;
 
         var started = TimeProvider.System.GetTimestamp();
-        await Assert.ThrowsAsync<TimeoutException>(() => wire.ReadAsync(new byte[16], Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => wire.ReadAsync(new byte[16], Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Contains("read timed out after 300 ms", error.Message, StringComparison.Ordinal);
         Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
         Assert.Throws<TimeoutException>(() => wire.Read(new byte[16]));
+    }
+
+    [Fact]
+    public async Task The_time_limit_is_set_afresh_for_each_read_so_many_quick_replies_never_add_up_to_a_timeout()
+    {
+        await using var pair = await PairAsync();
+        var (wire, server) = pair;
+        wire.ReadTimeout = 400;
+        var reply = new byte[16];
+
+        // Well over the limit in all, each reply well within it.
+        var started = TimeProvider.System.GetTimestamp();
+        for (var i = 0; i < 12; i++)
+        {
+            await Task.Delay(50, Ct);
+            await server.SendAsync("250 OK\r\n"u8.ToArray(), SocketFlags.None, Ct);
+            Assert.Equal(8, await wire.ReadAsync(reply, Ct));
+        }
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromMilliseconds(500));
+
+        // And it still runs out when a reply does not come (the stream's timeout, not the test's own wait).
+        var late = await Assert.ThrowsAsync<TimeoutException>(() => wire.ReadAsync(reply, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Contains("read timed out after 400 ms", late.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_send_to_a_server_that_stops_reading_throws_a_timeout_not_a_hang()
+    {
+        await using var pair = await PairAsync();
+        var (wire, _) = pair;
+        wire.WriteTimeout = 300;
+        var piece = new byte[SmtpWireStream.MaxGathered];
+
+        // The server reads nothing: once the sockets' buffers are full, a send waits, and runs out.
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 4096; i++)
+            {
+                await wire.WriteAsync(piece, Ct);
+                await wire.FlushAsync(Ct);
+            }
+        }, Ct);
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => writing.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        Assert.Contains("write timed out after 300 ms", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
