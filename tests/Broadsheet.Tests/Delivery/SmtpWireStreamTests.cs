@@ -54,6 +54,13 @@ public sealed class SmtpWireStreamTests
         return [.. received];
     }
 
+    /// <summary>Asserts that <paramref name="operation"/> ends in the stream's own timeout (<paramref name="expected"/> in its message), not in the test's wait.</summary>
+    private static async Task AssertStreamTimeoutAsync(Task operation, string expected)
+    {
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => operation.WaitAsync(TimeSpan.FromSeconds(20), Ct));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Writes_are_held_until_a_flush_and_then_arrive_whole_and_in_order()
     {
@@ -139,8 +146,7 @@ public sealed class SmtpWireStreamTests
         wire.ReadTimeout = 300;
 
         var started = TimeProvider.System.GetTimestamp();
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => wire.ReadAsync(new byte[16], Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
-        Assert.Contains("read timed out after 300 ms", error.Message, StringComparison.Ordinal);
+        await AssertStreamTimeoutAsync(wire.ReadAsync(new byte[16], Ct).AsTask(), "read timed out after 300 ms");
         Assert.InRange(TimeProvider.System.GetElapsedTime(started), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
         Assert.Throws<TimeoutException>(() => wire.Read(new byte[16]));
     }
@@ -165,8 +171,7 @@ public sealed class SmtpWireStreamTests
         Assert.True(TimeProvider.System.GetElapsedTime(started) > TimeSpan.FromMilliseconds(500));
 
         // And it still runs out when a reply does not come (the stream's timeout, not the test's own wait).
-        var late = await Assert.ThrowsAsync<TimeoutException>(() => wire.ReadAsync(reply, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
-        Assert.Contains("read timed out after 400 ms", late.Message, StringComparison.Ordinal);
+        await AssertStreamTimeoutAsync(wire.ReadAsync(reply, Ct).AsTask(), "read timed out after 400 ms");
     }
 
     [Fact]
@@ -187,8 +192,7 @@ public sealed class SmtpWireStreamTests
             }
         }, Ct);
 
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => writing.WaitAsync(TimeSpan.FromSeconds(20), Ct));
-        Assert.Contains("write timed out after 300 ms", error.Message, StringComparison.Ordinal);
+        await AssertStreamTimeoutAsync(writing, "write timed out after 300 ms");
     }
 
     [Fact]
