@@ -55,7 +55,17 @@ public sealed class TokenSigner(PrivacyKeys keys, TimeProvider time)
         var tail = payload.AsSpan(2 + purposeBytes.Length);
         BinaryPrimitives.WriteInt64BigEndian(tail, subjectId);
         BinaryPrimitives.WriteInt64BigEndian(tail[8..], expiresAt);
-        (nonce ?? Guid.NewGuid()).TryWriteBytes(tail[16..], bigEndian: true, out _);
+        if (nonce is { } given)
+        {
+            given.TryWriteBytes(tail[16..], bigEndian: true, out _);
+        }
+        else
+        {
+            // OpenSSL's generator, in this process: Guid.NewGuid reads /dev/urandom, a system call for every reader's
+            // link in a send (bench/send).
+            RandomNumberGenerator.Fill(tail[16..]);
+        }
+
 
         var body = Base64Url.EncodeToString(payload);
         return body + "." + Base64Url.EncodeToString(Sign(body));
