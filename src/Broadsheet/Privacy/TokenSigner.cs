@@ -66,7 +66,6 @@ public sealed class TokenSigner(PrivacyKeys keys, TimeProvider time)
             RandomNumberGenerator.Fill(tail[16..]);
         }
 
-
         var body = Base64Url.EncodeToString(payload);
         return body + "." + Base64Url.EncodeToString(Sign(body));
     }
