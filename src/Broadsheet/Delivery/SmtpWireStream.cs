@@ -44,14 +44,23 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
     public override int ReadTimeout
     {
         get => _readTimeout;
-        set => _readTimeout = ValidTimeout(value);
+        set
+        {
+            // The synchronous reads use the socket's own timeout; MailKit sets this on connecting, not per read.
+            _readTimeout = ValidTimeout(value);
+            socket.ReceiveTimeout = SocketTimeout(value);
+        }
     }
 
     /// <summary>Milliseconds a send may take; <see cref="Timeout.Infinite"/> (the default) for no limit.</summary>
     public override int WriteTimeout
     {
         get => _writeTimeout;
-        set => _writeTimeout = ValidTimeout(value);
+        set
+        {
+            _writeTimeout = ValidTimeout(value);
+            socket.SendTimeout = SocketTimeout(value);
+        }
     }
 
     /// <summary>Bytes written and not yet sent.</summary>
@@ -119,7 +128,6 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
     public override int Read(Span<byte> buffer)
     {
         Flush();
-        socket.ReceiveTimeout = _readTimeout == Timeout.Infinite ? 0 : _readTimeout;
         try
         {
             return socket.Receive(buffer);
@@ -204,7 +212,6 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
 
     private void SendAll(ReadOnlySpan<byte> data)
     {
-        socket.SendTimeout = _writeTimeout == Timeout.Infinite ? 0 : _writeTimeout;
         try
         {
             while (!data.IsEmpty)
@@ -275,6 +282,9 @@ internal sealed class SmtpWireStream(Socket socket) : Stream
 
         public void Dispose() => _source.Dispose();
     }
+
+    // A socket's timeout for "none" is 0, where a stream's is Timeout.Infinite.
+    private static int SocketTimeout(int milliseconds) => milliseconds == Timeout.Infinite ? 0 : milliseconds;
 
     private static int ValidTimeout(int milliseconds) =>
         milliseconds == Timeout.Infinite || milliseconds > 0
