@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using Broadsheet.Settings;
 using MimeKit;
@@ -73,6 +74,9 @@ public sealed class DkimMessageSigner : IDisposable
 
     /// <summary>The key file in use; null when <see cref="Enabled"/> is false.</summary>
     public string? KeyFile => _state.KeyFile;
+
+    /// <summary>How many RSA objects the current key has been loaded into so far (for tests): about as many as sign at once.</summary>
+    internal int KeysMade => _state.Signer?.KeysMade ?? 0;
 
     /// <summary>
     /// Reads the DKIM settings and key again (after an administrator changed them). A key that cannot be read throws
@@ -174,31 +178,48 @@ public sealed class DkimMessageSigner : IDisposable
     {
         private readonly TimeProvider _time;
 
-        // One RSA object per sending thread: an RSA instance is not documented as safe to share between threads.
-        private readonly ThreadLocal<RSA> _rsa;
+        // RSA objects lent to one signature at a time (an RSA instance is not documented as safe to share between
+        // threads): as many as sign at once, a few kept. Not one per thread: a ThreadLocal that can list its values for
+        // disposal keeps those of every thread that ever signed, and a running instance's pool threads come and go.
+        private readonly ObjectPool<RSA> _keys;
+        private readonly KeyPolicy _policy;
+        private readonly int _keySize;
 
         public ClockedDkimSigner(AsymmetricKeyParameter key, byte[] pkcs8, DkimIdentity identity, TimeProvider time)
             : base(key, identity.Domain, identity.Selector, DkimSignatureAlgorithm.RsaSha256)
         {
             _time = time;
             var parameters = RsaParametersOf(pkcs8);
-            _rsa = new ThreadLocal<RSA>(() => RSA.Create(parameters), trackAllValues: true);
+            _keySize = parameters.Modulus!.Length * 8;
+            // The provider's pool of an IDisposable type disposes what it does not keep, and the rest when it is disposed.
+            _policy = new KeyPolicy(parameters);
+            _keys = new DefaultObjectPoolProvider().Create(_policy);
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
             BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
         }
 
         protected override long GetTimestamp() => _time.GetUtcNow().ToUnixTimeSeconds();
 
-        protected override ISigner CreateSigningContext() => new OpenSslRsaSha256Signer(_rsa.Value!);
+        protected override ISigner CreateSigningContext() => new OpenSslRsaSha256Signer(_keys, _keySize);
 
-        public void Dispose()
+        // Disposes the kept keys; one still lent out is disposed when it comes back.
+        public void Dispose() => ((IDisposable)_keys).Dispose();
+
+        public int KeysMade => _policy.Made;
+
+        private sealed class KeyPolicy(RSAParameters parameters) : PooledObjectPolicy<RSA>
         {
-            foreach (var rsa in _rsa.Values)
+            private int _made;
+
+            public int Made => Volatile.Read(ref _made);
+
+            public override RSA Create()
             {
-                rsa.Dispose();
+                Interlocked.Increment(ref _made);
+                return RSA.Create(parameters);
             }
 
-            _rsa.Dispose();
+            public override bool Return(RSA obj) => true;
         }
 
         private static RSAParameters RsaParametersOf(byte[] pkcs8)

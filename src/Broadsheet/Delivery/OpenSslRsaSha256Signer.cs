@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.Extensions.ObjectPool;
 using Org.BouncyCastle.Crypto;
 
 namespace Broadsheet.Delivery;
@@ -8,9 +9,10 @@ namespace Broadsheet.Delivery;
 /// The RSA-SHA256 signing context MimeKit's DKIM signer asks for, done by .NET's RSA (OpenSSL) instead of
 /// BouncyCastle's managed big integers, which took about 60% of the CPU of a DKIM-signed send (bench/send).
 /// MimeKit feeds in the canonicalised headers (a kilobyte or two); this hashes them and signs the hash with
-/// PKCS#1 v1.5, as DKIM's rsa-sha256 requires.
+/// PKCS#1 v1.5, as DKIM's rsa-sha256 requires. The key is borrowed from <paramref name="keys"/> for the signing only:
+/// an RSA object is not documented as safe to share between threads, and one per thread would outlive the thread.
 /// </summary>
-internal sealed class OpenSslRsaSha256Signer(RSA key) : ISigner
+internal sealed class OpenSslRsaSha256Signer(ObjectPool<RSA> keys, int keySizeInBits) : ISigner
 {
     private readonly ArrayBufferWriter<byte> _data = new(2048);
 
@@ -31,13 +33,20 @@ internal sealed class OpenSslRsaSha256Signer(RSA key) : ISigner
 
     public void BlockUpdate(ReadOnlySpan<byte> input) => _data.Write(input);
 
-    public int GetMaxSignatureSize() => key.KeySize / 8;
+    public int GetMaxSignatureSize() => keySizeInBits / 8;
 
     public byte[] GenerateSignature()
     {
-        var signature = key.SignData(_data.WrittenSpan, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        _data.Clear();
-        return signature;
+        var key = keys.Get();
+        try
+        {
+            return key.SignData(_data.WrittenSpan, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        finally
+        {
+            keys.Return(key);
+            _data.Clear();
+        }
     }
 
     public bool VerifySignature(byte[] signature) => throw new NotSupportedException("This context only signs.");

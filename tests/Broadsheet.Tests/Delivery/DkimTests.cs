@@ -193,10 +193,31 @@ public sealed class DkimTests : IDisposable
 
         Parallel.ForEach(messages, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, signer.Sign);
 
+        // A key is lent to one signature at a time: never more of them than signed at once.
+        Assert.InRange(signer.KeysMade, 1, 8);
+
         foreach (var message in messages)
         {
             Assert.True(await VerifiesAsync(Wire(message), record));
         }
+    }
+
+    [Fact]
+    public async Task Threads_that_come_and_go_share_a_few_keys_rather_than_leaving_one_each()
+    {
+        // A running instance's pool threads retire and new ones start; each signing here is on a thread of its own.
+        var signer = Signer(out var record);
+        var messages = Enumerable.Range(0, 40).Select(_ => Edition()).ToList();
+        foreach (var message in messages)
+        {
+            var thread = new Thread(() => signer.Sign(message));
+            thread.Start();
+            thread.Join();
+        }
+
+        Assert.Equal(1, signer.KeysMade);
+        Assert.True(await VerifiesAsync(Wire(messages[^1]), record));
+        signer.Dispose();
     }
 
     [Fact]
