@@ -206,7 +206,7 @@ public sealed class DkimTests : IDisposable
     public async Task Threads_that_come_and_go_share_a_few_keys_rather_than_leaving_one_each()
     {
         // A running instance's pool threads retire and new ones start; each signing here is on a thread of its own.
-        var signer = Signer(out var record);
+        using var signer = Signer(out var record);
         var messages = Enumerable.Range(0, 40).Select(_ => Edition()).ToList();
         foreach (var message in messages)
         {
@@ -217,7 +217,6 @@ public sealed class DkimTests : IDisposable
 
         Assert.Equal(1, signer.KeysMade);
         Assert.True(await VerifiesAsync(Wire(messages[^1]), record));
-        signer.Dispose();
     }
 
     [Fact]
