@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
+using Broadsheet.Privacy;
 using Broadsheet.Settings;
 using MimeKit;
 using MimeKit.Cryptography;
@@ -179,10 +179,8 @@ public sealed class DkimMessageSigner : IDisposable
         private readonly TimeProvider _time;
 
         // RSA objects lent to one signature at a time (an RSA instance is not documented as safe to share between
-        // threads): as many as sign at once, a few kept. Not one per thread: a ThreadLocal that can list its values for
-        // disposal keeps those of every thread that ever signed, and a running instance's pool threads come and go.
-        private readonly ObjectPool<RSA> _keys;
-        private readonly KeyPolicy _policy;
+        // threads): as many as sign at once, a few kept (ContextPool says why not one per thread).
+        private readonly ContextPool<RSA> _keys;
         private readonly int _keySize;
 
         public ClockedDkimSigner(AsymmetricKeyParameter key, byte[] pkcs8, DkimIdentity identity, TimeProvider time)
@@ -191,9 +189,7 @@ public sealed class DkimMessageSigner : IDisposable
             _time = time;
             var parameters = RsaParametersOf(pkcs8);
             _keySize = parameters.Modulus!.Length * 8;
-            // The provider's pool of an IDisposable type disposes what it does not keep, and the rest when it is disposed.
-            _policy = new KeyPolicy(parameters);
-            _keys = new DefaultObjectPoolProvider().Create(_policy);
+            _keys = new ContextPool<RSA>(() => RSA.Create(parameters));
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
             BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
         }
@@ -202,25 +198,9 @@ public sealed class DkimMessageSigner : IDisposable
 
         protected override ISigner CreateSigningContext() => new OpenSslRsaSha256Signer(_keys, _keySize);
 
-        // Disposes the kept keys; one still lent out is disposed when it comes back.
-        public void Dispose() => ((IDisposable)_keys).Dispose();
+        public void Dispose() => _keys.Dispose();
 
-        public int KeysMade => _policy.Made;
-
-        private sealed class KeyPolicy(RSAParameters parameters) : PooledObjectPolicy<RSA>
-        {
-            private int _made;
-
-            public int Made => Volatile.Read(ref _made);
-
-            public override RSA Create()
-            {
-                Interlocked.Increment(ref _made);
-                return RSA.Create(parameters);
-            }
-
-            public override bool Return(RSA obj) => true;
-        }
+        public int KeysMade => _keys.Made;
 
         private static RSAParameters RsaParametersOf(byte[] pkcs8)
         {

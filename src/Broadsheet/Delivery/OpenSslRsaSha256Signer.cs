@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Microsoft.Extensions.ObjectPool;
+using Broadsheet.Privacy;
 using Org.BouncyCastle.Crypto;
 
 namespace Broadsheet.Delivery;
@@ -12,7 +12,7 @@ namespace Broadsheet.Delivery;
 /// PKCS#1 v1.5, as DKIM's rsa-sha256 requires. The key is borrowed from <paramref name="keys"/> for the signing only:
 /// an RSA object is not documented as safe to share between threads, and one per thread would outlive the thread.
 /// </summary>
-internal sealed class OpenSslRsaSha256Signer(ObjectPool<RSA> keys, int keySizeInBits) : ISigner
+internal sealed class OpenSslRsaSha256Signer(ContextPool<RSA> keys, int keySizeInBits) : ISigner
 {
     private readonly ArrayBufferWriter<byte> _data = new(2048);
 

@@ -50,7 +50,9 @@ internal sealed class PreparedBody : MimeEntity
         foreach (var segment in _segments)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            output.Write(segment);
+            // The array overload: MimeKit's streams (DKIM's body hash among them) take arrays, and Stream's span
+            // overload would rent a buffer and copy every segment into it first.
+            output.Write(segment.Array!, segment.Offset, segment.Count);
         }
 
         converted?.Flush(cancellationToken);

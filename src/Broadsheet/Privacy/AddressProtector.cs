@@ -32,36 +32,26 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
 
     private readonly PrivacyKeys _keys = keys ?? throw new ArgumentNullException(nameof(keys));
 
-    // Setting up an AES-GCM context was half the cost of an encryption on the import's hot path; one per
-    // thread is reused (an AesGcm instance is not safe to share between threads).
-    private readonly ThreadLocal<AesGcm> _aes = new(() => new AesGcm(keys.AddressEncryptionKey, TagSize), trackAllValues: true);
+    // Setting up an AES-GCM context was half the cost of an encryption on the import's hot path, so contexts are
+    // reused, each lent to one call at a time (an AesGcm instance is not safe to share between threads); the same for
+    // the two keyed hashes, where a one-shot HMAC sets up and frees a context on every call. ContextPool says why not
+    // one per thread. Each holds native OpenSSL state with the key, freed by Dispose, not left to the finaliser.
+    private readonly ContextPool<AesGcm> _aes = new(() => new AesGcm(keys.AddressEncryptionKey, TagSize));
+    private readonly ContextPool<IncrementalHash> _blindIndex = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.BlindIndexKey));
+    private readonly ContextPool<IncrementalHash> _suppression = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.SuppressionKey));
 
-    // The same for the two keyed hashes: a one-shot HMAC sets up and frees a context on every call.
-    private readonly ThreadLocal<IncrementalHash> _blindIndex = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.BlindIndexKey), trackAllValues: true);
-    private readonly ThreadLocal<IncrementalHash> _suppression = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.SuppressionKey), trackAllValues: true);
-
+    // No key in it, so one per thread is harmless: the values of finished threads are collected.
     private readonly ThreadLocal<NonceSource> _nonces = new(() => new NonceSource());
 
-    private AesGcm Aes => _aes.Value!;
+    /// <summary>How many AES-GCM and HMAC contexts have been made so far (for tests): about as many as are used at once.</summary>
+    internal int ContextsMade => _aes.Made + _blindIndex.Made + _suppression.Made;
 
     public void Dispose()
     {
-        DisposeAll(_aes);
-        DisposeAll(_blindIndex);
-        DisposeAll(_suppression);
+        _aes.Dispose();
+        _blindIndex.Dispose();
+        _suppression.Dispose();
         _nonces.Dispose();
-    }
-
-    // The contexts hold native OpenSSL state, so each thread's copy is freed, not left to the finaliser.
-    private static void DisposeAll<T>(ThreadLocal<T> perThread)
-        where T : IDisposable
-    {
-        foreach (var context in perThread.Values)
-        {
-            context.Dispose();
-        }
-
-        perThread.Dispose();
     }
 
     /// <summary>Returns version 1 ‖ nonce (12) ‖ ciphertext ‖ tag (16).</summary>
@@ -78,17 +68,24 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
         // AES-GCM) negligible for any realistic number of subscribers.
         _nonces.Value!.Next(nonce);
 
-        var aes = Aes;
+        var aes = _aes.Get();
+        try
+        {
+            // The version byte is authenticated too, so it cannot be switched to steer a future
+            // reader to another format.
+            aes.Encrypt(
+                nonce,
+                plaintext,
+                output.AsSpan(HeaderSize, plaintext.Length),
+                output.AsSpan(HeaderSize + plaintext.Length, TagSize),
+                output.AsSpan(0, 1));
+        }
+        finally
+        {
+            _aes.Return(aes);
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
 
-        // The version byte is authenticated too, so it cannot be switched to steer a future
-        // reader to another format.
-        aes.Encrypt(
-            nonce,
-            plaintext,
-            output.AsSpan(HeaderSize, plaintext.Length),
-            output.AsSpan(HeaderSize + plaintext.Length, TagSize),
-            output.AsSpan(0, 1));
-        CryptographicOperations.ZeroMemory(plaintext);
         return output;
     }
 
@@ -106,9 +103,9 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
 
         var ciphertextLength = protectedAddress.Length - HeaderSize - TagSize;
         var plaintext = new byte[ciphertextLength];
+        var aes = _aes.Get();
         try
         {
-            var aes = Aes;
             aes.Decrypt(
                 protectedAddress.AsSpan(1, NonceSize),
                 protectedAddress.AsSpan(HeaderSize, ciphertextLength),
@@ -119,6 +116,7 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
         }
         finally
         {
+            _aes.Return(aes);
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
@@ -130,7 +128,7 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
     public byte[] BlindIndex(string normalizedAddress)
     {
         ArgumentNullException.ThrowIfNull(normalizedAddress);
-        return Mac(_blindIndex.Value!, normalizedAddress, BlindIndexSize);
+        return Mac(_blindIndex, normalizedAddress, BlindIndexSize);
     }
 
     /// <summary>
@@ -140,16 +138,25 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
     public byte[] SuppressionHash(string normalizedAddress)
     {
         ArgumentNullException.ThrowIfNull(normalizedAddress);
-        return Mac(_suppression.Value!, normalizedAddress, HMACSHA256.HashSizeInBytes);
+        return Mac(_suppression, normalizedAddress, HMACSHA256.HashSizeInBytes);
     }
 
-    private static byte[] Mac(IncrementalHash hmac, string text, int size)
+    private static byte[] Mac(ContextPool<IncrementalHash> contexts, string text, int size)
     {
-        hmac.AppendData(StrictUtf8.GetBytes(text));
-
-        // GetHashAndReset leaves the keyed context ready for the thread's next call.
+        var bytes = StrictUtf8.GetBytes(text);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        hmac.GetHashAndReset(mac);
+        var hmac = contexts.Get();
+        try
+        {
+            hmac.AppendData(bytes);
+            // GetHashAndReset leaves the keyed context ready for its next borrower.
+            hmac.GetHashAndReset(mac);
+        }
+        finally
+        {
+            contexts.Return(hmac);
+        }
+
         return mac[..size].ToArray();
     }
 

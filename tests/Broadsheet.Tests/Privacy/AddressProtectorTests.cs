@@ -183,6 +183,46 @@ public sealed class AddressProtectorTests
     }
 
     [Fact]
+    public void Threads_that_come_and_go_share_a_few_contexts_rather_than_leaving_one_each()
+    {
+        // A running instance's pool threads retire and new ones start; each call here is on a thread of its own.
+        using var protector = NewProtector();
+        var results = new List<(string Restored, byte[] Index, byte[] Suppression)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var address = $"reader{i}@example.com";
+            var thread = new Thread(() => results.Add((protector.Decrypt(protector.Encrypt(address)), protector.BlindIndex(address), protector.SuppressionHash(address))));
+            thread.Start();
+            thread.Join();
+        }
+
+        // One AES-GCM context and one of each keyed hash, however many threads used them.
+        Assert.Equal(3, protector.ContextsMade);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"reader{i}@example.com"), results.Select(r => r.Restored));
+        Assert.Equal(protector.BlindIndex("reader7@example.com"), results[7].Index);
+        Assert.Equal(protector.SuppressionHash("reader7@example.com"), results[7].Suppression);
+        Assert.Equal(40, results.Select(r => Convert.ToHexString(r.Index)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Calls_at_once_on_many_threads_give_the_same_results_as_one_at_a_time()
+    {
+        using var protector = NewProtector();
+        var addresses = Enumerable.Range(0, 2000).Select(i => $"reader{i}@example.com").ToArray();
+        var expected = addresses.Select(a => (protector.BlindIndex(a), protector.SuppressionHash(a))).ToArray();
+
+        var actual = new (string Restored, byte[] Index, byte[] Suppression)[addresses.Length];
+        Parallel.For(0, addresses.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            actual[i] = (protector.Decrypt(protector.Encrypt(addresses[i])), protector.BlindIndex(addresses[i]), protector.SuppressionHash(addresses[i])));
+
+        Assert.Equal(addresses, actual.Select(a => a.Restored));
+        Assert.Equal(expected.Select(e => e.Item1), actual.Select(a => a.Index));
+        Assert.Equal(expected.Select(e => e.Item2), actual.Select(a => a.Suppression));
+        // As many contexts as were in use at once, not one per call.
+        Assert.InRange(protector.ContextsMade, 3, 3 * 8);
+    }
+
+    [Fact]
     public void Null_arguments_are_refused()
     {
         var protector = NewProtector();
