@@ -152,11 +152,14 @@ public sealed class AddressProtector(PrivacyKeys keys) : IDisposable
             // GetHashAndReset leaves the keyed context ready for its next borrower.
             hmac.GetHashAndReset(mac);
         }
-        finally
+        catch
         {
-            contexts.Return(hmac);
+            // Never lent again: data appended without the reset would be prefixed to the next borrower's address.
+            hmac.Dispose();
+            throw;
         }
 
+        contexts.Return(hmac);
         return mac[..size].ToArray();
     }
 
