@@ -179,7 +179,7 @@ public sealed class DkimMessageSigner : IDisposable
         private readonly TimeProvider _time;
 
         // RSA objects lent to one signature at a time (an RSA instance is not documented as safe to share between
-        // threads): as many as sign at once, a few kept (ContextPool says why not one per thread).
+        // threads): as many as sign at once (ContextPool says how many it keeps, and why not one per thread).
         private readonly ContextPool<RSA> _keys;
         private readonly int _keySize;
 
